@@ -1,0 +1,137 @@
+// Every setting Tiered reads, validated in one place. The VS Code layer hands in the raw values of
+// the `tiered.*` section; this returns either a typed config or one message naming the setting.
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const usd = z.number().finite().nonnegative();
+
+export const providerSchema = z.strictObject({
+  id: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'expected letters, digits, ".", "_" or "-"'),
+  kind: z.enum(['gemini', 'openai']),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  /** Per-call timeout in ms (a pro review may take a while; inline calls use their own, shorter). */
+  timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
+});
+
+export const priceOverrideSchema = z.strictObject({
+  inputPerMTok: usd,
+  outputPerMTok: usd,
+  cachedInputPerMTok: usd.optional(),
+});
+
+export const modelSchema = z.strictObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  tier: z.string().min(1),
+  maxOutputTokens: z.number().int().min(1).max(200_000),
+  temperature: z.number().min(0).max(2).optional(),
+  price: priceOverrideSchema.optional(),
+  deprecation: isoDate.optional(),
+  fim: z.boolean().default(false),
+  contextWindow: z.number().int().min(256).optional(),
+});
+
+export const budgetSchema = z.strictObject({
+  dailyCapUsd: usd.max(100_000).default(5),
+  perCommandUsd: z.record(z.string(), usd.max(100_000)).default({}),
+  softThreshold: z.number().min(0).max(1).default(0.8),
+  confirmAboveUsd: usd.default(0.05),
+});
+
+export const DEFAULT_PROVIDERS = [
+  { id: 'gemini', kind: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', timeoutMs: 120_000 },
+  { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 120_000 },
+] as const;
+
+// Model ids present in @pydantic/genai-prices, so prices resolve with no override.
+export const DEFAULT_MODELS = {
+  'flash-lite': { provider: 'gemini', model: 'gemini-3.1-flash-lite', tier: 'lite', maxOutputTokens: 1024, temperature: 0.2 },
+  'flash-lite-next': { provider: 'gemini', model: 'gemini-3.5-flash-lite', tier: 'lite', maxOutputTokens: 1024, temperature: 0.2 },
+  pro: { provider: 'gemini', model: 'gemini-3.1-pro-preview', tier: 'pro', maxOutputTokens: 16384 },
+  'pro-previous': { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 16384 },
+} as const;
+
+export const DEFAULT_TIERS = { lite: ['flash-lite', 'flash-lite-next'], pro: ['pro', 'pro-previous'] };
+export const DEFAULT_COMMANDS = { complete: 'lite', tone: 'lite', review: 'pro' };
+/** Commands that may be downgraded to the cheapest model above the soft threshold. */
+export const NON_CRITICAL_COMMANDS = new Set(['complete', 'tone']);
+
+export const rawConfigSchema = z.object({
+  providers: z.array(providerSchema).min(1).default(DEFAULT_PROVIDERS.map((p) => ({ ...p }))),
+  models: z.record(z.string().min(1), modelSchema).default(structuredClone(DEFAULT_MODELS) as never),
+  tiers: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default(structuredClone(DEFAULT_TIERS)),
+  commands: z.record(z.string().min(1), z.string().min(1)).default({ ...DEFAULT_COMMANDS }),
+  budget: budgetSchema.default(budgetSchema.parse({})),
+  escalation: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  exclude: z.array(z.string().min(1)).default(['**/.env*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/secrets/**']),
+});
+
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type PriceOverride = z.infer<typeof priceOverrideSchema>;
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type TieredConfig = z.infer<typeof rawConfigSchema>;
+
+export type ConfigResult = { ok: true; config: TieredConfig } | { ok: false; message: string };
+
+/** Names a zod issue path as the user sees it in settings.json: `tiered.models.pro.maxOutputTokens`. */
+function settingPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = 'tiered';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  return out;
+}
+
+/** Validates raw settings (undefined values take defaults) and checks cross references. */
+export function parseConfig(raw: Record<string, unknown>): ConfigResult {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
+  const parsed = rawConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    return { ok: false, message: `Setting \`${settingPath(issue.path)}\`: ${issue.message}${more}.` };
+  }
+  const config = parsed.data;
+  const problem = crossCheck(config);
+  return problem ? { ok: false, message: problem } : { ok: true, config };
+}
+
+function crossCheck(config: TieredConfig): string | undefined {
+  const providerIds = new Set<string>();
+  for (const p of config.providers) {
+    if (providerIds.has(p.id)) return `Setting \`tiered.providers\`: provider id "${p.id}" appears twice.`;
+    providerIds.add(p.id);
+  }
+  for (const [id, m] of Object.entries(config.models)) {
+    if (!providerIds.has(m.provider)) {
+      return `Setting \`tiered.models.${id}.provider\`: unknown provider "${m.provider}" (known: ${[...providerIds].join(', ')}).`;
+    }
+    if (!(m.tier in config.tiers)) {
+      return `Setting \`tiered.models.${id}.tier\`: unknown tier "${m.tier}" (known: ${Object.keys(config.tiers).join(', ')}).`;
+    }
+  }
+  for (const [tier, chain] of Object.entries(config.tiers)) {
+    for (const id of chain) {
+      if (!(id in config.models)) {
+        return `Setting \`tiered.tiers.${tier}\`: unknown model id "${id}" (define it in \`tiered.models\`).`;
+      }
+    }
+  }
+  for (const [command, tier] of Object.entries(config.commands)) {
+    if (!(tier in config.tiers)) {
+      return `Setting \`tiered.commands.${command}\`: unknown tier "${tier}" (known: ${Object.keys(config.tiers).join(', ')}).`;
+    }
+  }
+  for (const command of Object.keys(config.budget.perCommandUsd)) {
+    if (!(command in config.commands) && command !== 'shadow') {
+      return `Setting \`tiered.budget.perCommandUsd.${command}\`: unknown command (known: ${Object.keys(config.commands).join(', ')}).`;
+    }
+  }
+  return undefined;
+}
+
+/** The defaults, parsed: what a fresh install runs with. */
+export function defaultConfig(): TieredConfig {
+  const result = parseConfig({});
+  if (!result.ok) throw new Error(`Built-in defaults are invalid: ${result.message}`);
+  return result.config;
+}

@@ -1,0 +1,120 @@
+// Contracts shared by every layer. Core owns them; providers implement ModelClient; the VS Code
+// layer supplies the host capabilities (Clock, Logger, SecretReader).
+
+/** A command is what the user did; it decides the tier. Custom commands are allowed by config. */
+export type CommandId = string;
+/** 'lite' and 'pro' by default; a third tier is configuration only. */
+export type TierId = string;
+
+export type ProviderKind = 'gemini' | 'openai';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Tokens as billed, after provider-specific normalisation (see core/usage.ts). */
+export interface NormalizedUsage {
+  /** All input tokens, cached ones included. */
+  inputTokens: number;
+  /** The part of inputTokens read from the provider's cache. */
+  cachedInputTokens: number;
+  /** All billed output tokens, reasoning/thinking included. */
+  outputTokens: number;
+  /** The part of outputTokens spent on reasoning/thinking. */
+  reasoningTokens: number;
+}
+
+export interface JsonSchemaSpec {
+  name: string;
+  /** A JSON Schema object (draft 2020-12 subset both providers accept). */
+  schema: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  /** The provider's model name (not our table id). */
+  model: string;
+  /** Chat prompt. Exactly one of messages / fim is set. */
+  messages?: ChatMessage[];
+  /** Fill-in-the-middle prompt, only for models whose table entry says fim: true. */
+  fim?: { prefix: string; suffix: string };
+  /** Always bounded: it is the worst case the budget reserves. */
+  maxOutputTokens: number;
+  temperature?: number;
+  stop?: string[];
+  /** Structured output (OpenAI response_format json_schema, Gemini responseJsonSchema). */
+  jsonSchema?: JsonSchemaSpec;
+  /** Aborting it closes the socket; the adapter then throws ModelError('cancelled'). */
+  signal?: AbortSignal;
+  /** Whole-call timeout; the adapter throws ModelError('timeout') when it fires. */
+  timeoutMs: number;
+}
+
+export interface ModelResponse {
+  text: string;
+  /** null when the server sent none (e.g. a stream cut before its usage chunk). */
+  usage: NormalizedUsage | null;
+  /** Cost the server itself reported (OpenRouter usage.cost, LiteLLM x-litellm-response-cost). */
+  reportedCostUsd?: number;
+  /** Milliseconds from sending to the first streamed text. */
+  ttftMs?: number;
+  finishReason?: string;
+  /** Model name the server says answered. */
+  servedModel?: string;
+}
+
+export interface ModelClient {
+  readonly kind: ProviderKind;
+  /** Streams text deltas to onText and resolves with the whole answer and its usage. */
+  stream(request: ModelRequest, onText?: (delta: string) => void): Promise<ModelResponse>;
+  /** Provider-side token count where the API has one (Gemini countTokens); otherwise undefined. */
+  countTokens?(request: ModelRequest): Promise<number>;
+}
+
+export type Outcome = 'ok' | 'cancelled' | 'error' | 'refused' | 'escalated';
+
+export type CostSource = 'override' | 'server' | 'bundled' | 'local' | 'unknown';
+
+/** One line of the ledger. The user's data: never prompt text, never a key. */
+export interface LedgerRecord {
+  v: 1;
+  /** Unique id of this call (also the reservation id). */
+  id: string;
+  /** ISO 8601 time the call started. */
+  ts: string;
+  /** Which VS Code window (process) made the call. */
+  window: string;
+  command: CommandId;
+  tier: TierId;
+  provider: string;
+  /** Our model table id. */
+  model: string;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  costSource: CostSource;
+  /** The worst-case cost reserved before the call. */
+  estimateUsd: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  outcome: Outcome;
+  /** Error reason or refusal reason, short and key-free. */
+  reason?: string;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
