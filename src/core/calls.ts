@@ -1,0 +1,61 @@
+// The one call path every feature uses (route → budget → call → validate/escalate → settle).
+// Features depend on this interface only; core/callPath.ts implements it.
+import type { ResolvedModel } from './router';
+import type { CommandId, LedgerRecord, ModelRequest, NormalizedUsage, TierId } from './types';
+
+/** What a feature asks for; the call path adds model, signal and timeout. */
+export type RequestBody = Omit<ModelRequest, 'model' | 'signal' | 'timeoutMs'>;
+
+export interface CostEstimate {
+  model: ResolvedModel;
+  inputTokens: number;
+  /** input × input price + maxOutputTokens × output price. */
+  worstCaseUsd: number;
+  /** What is left of today's cap for this command (the smaller of global and per-command). */
+  remainingUsd: number;
+  capUsd: number;
+}
+
+export interface CallSpec {
+  command: CommandId;
+  /** Run on this tier instead of the command's own (triage, escalation). */
+  tier?: TierId;
+  /** Builds the request for a given model (prompt shape may differ: FIM vs chat). */
+  build(model: ResolvedModel): RequestBody;
+  /**
+   * Checks the answer; returns why it is unacceptable, or undefined when it is fine. A failed
+   * check escalates to the tier above when `escalate` is set and the user allows escalation.
+   */
+  validate?(text: string): string | undefined;
+  escalate?: boolean;
+  signal?: AbortSignal;
+  onText?(delta: string): void;
+  /** Provider-side count of the input tokens, when the caller already has one. */
+  inputTokens?: number;
+  /** Asked before a call whose worst case is above `budget.confirmAboveUsd`; false cancels. */
+  confirm?(estimate: CostEstimate): Promise<boolean>;
+  /** Overrides the provider's timeout (inline completions want a short one). */
+  timeoutMs?: number;
+}
+
+export interface CallResult {
+  text: string;
+  model: ResolvedModel;
+  tier: TierId;
+  usage: NormalizedUsage;
+  costUsd: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  record: LedgerRecord;
+  /** Set when the answer came from a tier above the command's own after a failed check. */
+  escalatedFrom?: TierId;
+  /** Set when the soft threshold moved a non-critical command to the cheapest model. */
+  downgraded?: boolean;
+}
+
+export interface CallRunner {
+  /** Throws TieredError: 'budget' when refused, 'cancelled' when aborted, others as mapped. */
+  run(spec: CallSpec): Promise<CallResult>;
+  /** The pre-flight estimate for the command's primary model, without calling. */
+  estimate(spec: CallSpec): Promise<CostEstimate>;
+}
