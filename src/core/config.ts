@@ -56,6 +56,32 @@ export const DEFAULT_COMMANDS = { complete: 'lite', tone: 'lite', review: 'pro' 
 /** Commands that may be downgraded to the cheapest model above the soft threshold. */
 export const NON_CRITICAL_COMMANDS = new Set(['complete', 'tone']);
 
+export const inlineSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Per-language switch, e.g. { "markdown": false }; languages not listed follow `enabled`. */
+  languages: z.record(z.string(), z.boolean()).default({}),
+  maxLines: z.number().int().min(1).max(100).default(8),
+  prefixTokens: z.number().int().min(64).max(32_000).default(1200),
+  suffixTokens: z.number().int().min(0).max(16_000).default(300),
+  maxOutputTokens: z.number().int().min(8).max(4096).default(128),
+  timeoutMs: z.number().int().min(500).max(60_000).default(6000),
+});
+
+export const toneSchema = z.strictObject({
+  custom: z
+    .array(z.strictObject({ name: z.string().min(1).max(40), instruction: z.string().min(1).max(2000) }))
+    .default([]),
+});
+
+export const reviewSchema = z.strictObject({
+  /** Above this many input tokens, lite extracts per-file summaries and pro reasons over them. */
+  extractAboveTokens: z.number().int().min(1000).default(30_000),
+  /** Lite rates complexity first; simple inputs are reviewed by lite. Off by default. */
+  autoDepth: z.boolean().default(false),
+  /** Retries of a failing pro call on the same model before the next pro model. */
+  retries: z.number().int().min(0).max(5).default(2),
+});
+
 export const rawConfigSchema = z.object({
   providers: z.array(providerSchema).min(1).default(DEFAULT_PROVIDERS.map((p) => ({ ...p }))),
   models: z.record(z.string().min(1), modelSchema).default(structuredClone(DEFAULT_MODELS) as never),
@@ -63,6 +89,9 @@ export const rawConfigSchema = z.object({
   commands: z.record(z.string().min(1), z.string().min(1)).default({ ...DEFAULT_COMMANDS }),
   budget: budgetSchema.default(budgetSchema.parse({})),
   escalation: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  inline: inlineSchema.default(inlineSchema.parse({})),
+  tone: toneSchema.default(toneSchema.parse({})),
+  review: reviewSchema.default(reviewSchema.parse({})),
   exclude: z.array(z.string().min(1)).default(['**/.env*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/secrets/**']),
 });
 
@@ -70,6 +99,9 @@ export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type PriceOverride = z.infer<typeof priceOverrideSchema>;
 export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type InlineConfig = z.infer<typeof inlineSchema>;
+export type ToneConfig = z.infer<typeof toneSchema>;
+export type ReviewConfig = z.infer<typeof reviewSchema>;
 export type TieredConfig = z.infer<typeof rawConfigSchema>;
 
 export type ConfigResult = { ok: true; config: TieredConfig } | { ok: false; message: string };
