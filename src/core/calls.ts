@@ -36,6 +36,10 @@ export interface CallSpec {
   confirm?(estimate: CostEstimate): Promise<boolean>;
   /** Overrides the provider's timeout (inline completions want a short one). */
   timeoutMs?: number;
+  /** Retries of a transient failure on the same model before the next one (default 2; inline uses 0). */
+  retries?: number;
+  /** Whether a failure may move to the next model of the same tier (default true). */
+  fallback?: boolean;
 }
 
 export interface CallResult {
