@@ -1,0 +1,84 @@
+// Ledger records for the spend tests and the panel page: a few days of calls with round numbers,
+// so expected figures can be worked out by hand.
+import type { LedgerRecord } from '../../src/core/types';
+
+/** ISO time of a local wall-clock moment (the panel groups by local day). */
+export function localIso(day: string, hour: number, minute = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d, hour, minute).toISOString();
+}
+
+let seq = 0;
+
+export function record(over: Partial<LedgerRecord> & { day?: string; hour?: number }): LedgerRecord {
+  const { day = '2026-11-23', hour = 12, ...rest } = over;
+  seq++;
+  return {
+    v: 1,
+    id: `r${seq}`,
+    ts: localIso(day, hour, seq % 60),
+    window: 'w1',
+    command: 'complete',
+    tier: 'lite',
+    provider: 'gemini',
+    model: 'flash-lite',
+    inputTokens: 10_000,
+    cachedInputTokens: 0,
+    outputTokens: 500,
+    reasoningTokens: 0,
+    costUsd: 0.001,
+    costSource: 'bundled',
+    estimateUsd: 0.02,
+    latencyMs: 300,
+    ttftMs: 120,
+    outcome: 'ok',
+    ...rest,
+  };
+}
+
+/** Pro rates used by the fixture: $2 / MTok in, $0.5 / MTok cached in, $12 / MTok out. */
+export function fixturePriceAtPro(r: LedgerRecord): number {
+  return ((r.inputTokens - r.cachedInputTokens) * 2 + r.cachedInputTokens * 0.5 + r.outputTokens * 12) / 1e6;
+}
+
+/**
+ * Three days ending 2026-11-23:
+ * - 11-21: 2 complete (lite, $0.001 each; $0.026 each on pro)
+ * - 11-22: 1 review (pro, $0.50), 1 tone (lite, $0.002; $0.037 on pro)
+ * - 11-23: 3 complete (lite, $0.001 each), 1 review (pro, $0.40), 1 refused review ($0)
+ * Total $0.907 over 9 calls; pro $0.90. All on pro: $1.067, so $0.16 (15.0 %) saved.
+ */
+export function fixtureRecords(): LedgerRecord[] {
+  seq = 0;
+  const review = { command: 'review', tier: 'pro', model: 'pro', inputTokens: 20_000, outputTokens: 4000 };
+  return [
+    record({ day: '2026-11-21', hour: 9 }),
+    record({ day: '2026-11-21', hour: 10 }),
+    record({ day: '2026-11-22', hour: 9, ...review, costUsd: 0.5, latencyMs: 9000 }),
+    record({
+      day: '2026-11-22',
+      hour: 11,
+      command: 'tone',
+      costUsd: 0.002,
+      inputTokens: 20_000,
+      cachedInputTokens: 10_000,
+      outputTokens: 1000,
+    }),
+    record({ day: '2026-11-23', hour: 8 }),
+    record({ day: '2026-11-23', hour: 9, model: 'flash-lite-next' }),
+    record({ day: '2026-11-23', hour: 10 }),
+    record({ day: '2026-11-23', hour: 11, ...review, costUsd: 0.4, latencyMs: 7000 }),
+    record({
+      day: '2026-11-23',
+      hour: 12,
+      ...review,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      latencyMs: 0,
+      ttftMs: null,
+      outcome: 'refused',
+      reason: 'daily cap, "review" over $2',
+    }),
+  ];
+}
