@@ -1,0 +1,437 @@
+// One deep review, start to end, without the editor: cache → plan → pre-flight (count, worst case,
+// cap, confirmation) → triage → extract → review → one JSON repair → findings. Every model call
+// goes through the CallRunner under the 'review' command, so the ledger and caps see all stages.
+import { randomUUID } from 'node:crypto';
+import type { CallResult, CallRunner, CallSpec, RequestBody } from '../calls';
+import type { TieredConfig } from '../config';
+import { TieredError } from '../errors';
+import { route, type ResolvedModel } from '../router';
+import type { ChatMessage, Clock, JsonSchemaSpec, Logger, TierId } from '../types';
+import { estimateTextTokens } from '../usage';
+import { ResultCache, reviewCacheKey } from './cache';
+import { chunkFiles } from './chunking';
+import {
+  FINDINGS_SCHEMA_VERSION,
+  findingsJsonSchema,
+  jsonSchemaFor,
+  parseFindings,
+  parseJsonWith,
+  type Findings,
+  type ParseResult,
+} from './findings';
+import { renderInput, type ReviewInput } from './input';
+import {
+  EXTRACT_CHUNK_TOKENS,
+  TRIAGE_MAX_TOKENS,
+  decideDepth,
+  planReview,
+  truncateForTriage,
+  type ReviewPlan,
+} from './plan';
+import {
+  PROMPT_VERSION,
+  extractMessages,
+  extractionSchema,
+  reasonerMessages,
+  repairMessages,
+  reviewMessages,
+  triageMessages,
+  triageSchema,
+  type ExtractedFile,
+  type Extraction,
+  type Triage,
+} from './prompts';
+import { formatUsd, sumStages, type ReviewReport, type StageRecord } from './report';
+import { resolveFindings } from './resolve';
+
+export const REVIEW_COMMAND = 'review';
+/** What an ordinary review writes, for the "estimate" next to the worst case. */
+const TYPICAL_REVIEW_OUTPUT_TOKENS = 2500;
+const TRIAGE_MAX_OUTPUT_TOKENS = 256;
+const EXTRACT_CONCURRENCY = 3;
+
+export interface ReviewDeps {
+  runner: CallRunner;
+  config(): TieredConfig;
+  logger: Logger;
+  clock: Clock;
+  cache?: ResultCache<ReviewReport>;
+  /** Provider-side count of the review request's input tokens; undefined → local estimate. */
+  countTokens?(body: RequestBody): Promise<number | undefined>;
+}
+
+export interface StageEstimate {
+  stage: StageRecord['stage'];
+  tier: TierId;
+  model: string;
+  calls: number;
+  worstCaseUsd: number;
+}
+
+export interface Preflight {
+  inputTokens: number;
+  tokenSource: 'provider' | 'local';
+  /** Likely cost: the input plus a typical review's output. */
+  estimateUsd: number;
+  /** Every stage at its maximum output: what the budget reserves. */
+  worstCaseUsd: number;
+  remainingUsd: number;
+  capUsd: number;
+  stages: StageEstimate[];
+  plan: ReviewPlan;
+}
+
+export interface ReviewOptions {
+  /** Ignore a cached result and call the models again. */
+  fresh?: boolean;
+  signal?: AbortSignal;
+  /** Asked once, before anything is sent, when the worst case is above `budget.confirmAboveUsd`. */
+  confirm?(preflight: Preflight): Promise<boolean>;
+  /** Progress text for the notification. */
+  onProgress?(message: string): void;
+}
+
+const json = (schema: Parameters<typeof jsonSchemaFor>[2], name: string) => (m: ResolvedModel) =>
+  jsonSchemaFor(m.providerConfig.kind, name, schema);
+
+export async function runReview(
+  deps: ReviewDeps,
+  input: ReviewInput,
+  options: ReviewOptions = {},
+): Promise<ReviewReport> {
+  const { logger, clock } = deps;
+  const config = deps.config();
+  const started = clock.now();
+  const progress = options.onProgress ?? (() => undefined);
+  if (input.files.length === 0) {
+    const why = input.excluded.length ? ` (${input.excluded.length} excluded by \`tiered.exclude\`)` : '';
+    throw new TieredError('config', `Nothing to review${why}.`);
+  }
+
+  const rendered = renderInput(input.files);
+  const localTokens = estimateTextTokens(rendered) + 400;
+  const plan = planReview(localTokens, config);
+  const key = cacheKeyFor(config, input, rendered, plan);
+
+  if (deps.cache && !options.fresh) {
+    const hit = await deps.cache.get(key);
+    if (hit) {
+      logger.info(`review: ${input.title}: cached result from ${new Date(hit.storedAt).toISOString()} (no call)`);
+      return { ...hit.value, fromCache: { storedAt: new Date(hit.storedAt).toISOString() } };
+    }
+  }
+  logger.info(`review: ${input.title}: ${plan.reason}`);
+
+  // --- pre-flight ---------------------------------------------------------------------------------
+  progress('Estimating cost…');
+  const directMessages = reviewMessages(input.kind, rendered);
+  let inputTokens = localTokens;
+  let tokenSource: Preflight['tokenSource'] = 'local';
+  if (!plan.extract && deps.countTokens) {
+    const reviewModel = route(config, REVIEW_COMMAND, plan.reviewTier).chain[0]!;
+    const counted = await deps
+      .countTokens(reviewBody(directMessages, reviewModel))
+      .catch(
+        (err: unknown) => void logger.debug(`review: token count failed, using the local estimate (${String(err)})`),
+      );
+    if (typeof counted === 'number' && counted > 0) {
+      inputTokens = counted;
+      tokenSource = 'provider';
+    }
+  }
+  const chunks = plan.extract ? chunkFiles(input.files, EXTRACT_CHUNK_TOKENS) : [];
+  const preflight = await estimateReview(deps, plan, inputTokens, tokenSource, chunks.length, input);
+  logger.info(
+    `review: pre-flight ${inputTokens} tokens (${tokenSource}), estimate ${formatUsd(preflight.estimateUsd)}, ` +
+      `worst case ${formatUsd(preflight.worstCaseUsd)}, left today ${formatUsd(preflight.remainingUsd)}`,
+  );
+  if (Number.isFinite(preflight.worstCaseUsd) && preflight.worstCaseUsd > preflight.remainingUsd) {
+    throw new TieredError(
+      'budget',
+      `Deep review not sent: its worst case (${formatUsd(preflight.worstCaseUsd)}) is more than what is left of today's cap ` +
+        `(${formatUsd(preflight.remainingUsd)} of ${formatUsd(preflight.capUsd)}).`,
+    );
+  }
+  if (options.confirm && preflight.worstCaseUsd > config.budget.confirmAboveUsd) {
+    if (!(await options.confirm(preflight))) {
+      throw new TieredError('cancelled', 'Deep review cancelled before sending: nothing was spent.');
+    }
+  }
+
+  // --- stages -------------------------------------------------------------------------------------
+  const stages: StageRecord[] = [];
+  const decisions = [plan.reason];
+  const call = async (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>): Promise<CallResult> => {
+    const result = await deps.runner.run({ ...spec, command: REVIEW_COMMAND, signal: options.signal, escalate: false });
+    stages.push({
+      stage,
+      tier: result.tier,
+      model: result.model.id,
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      reasoningTokens: result.usage.reasoningTokens,
+      costUsd: result.costUsd,
+      latencyMs: result.latencyMs,
+    });
+    return result;
+  };
+
+  let reviewTier = plan.reviewTier;
+  if (plan.triage) {
+    progress(`Rating complexity on ${plan.liteTier}…`);
+    const sample = truncateForTriage(rendered, TRIAGE_MAX_TOKENS, estimateTextTokens);
+    const messages = triageMessages(input.kind, sample);
+    const triage = await callJson<Triage>(call, logger, {
+      stage: 'triage',
+      tier: plan.liteTier,
+      messages,
+      maxOutputTokens: TRIAGE_MAX_OUTPUT_TOKENS,
+      schema: json(triageSchema, 'triage'),
+      parse: (t) => parseJsonWith(triageSchema, t),
+    });
+    const decision = decideDepth(triage, plan);
+    reviewTier = decision.tier;
+    decisions.push(`auto depth: ${decision.reason}`);
+    logger.info(`review: auto depth: ${decision.reason}`);
+  }
+
+  let findings: Findings;
+  let keyLines: Set<string> | undefined;
+  if (plan.extract) {
+    progress(`Extracting summaries on ${plan.liteTier} (${chunks.length} part${chunks.length === 1 ? '' : 's'})…`);
+    let done = 0;
+    const extractions = await pool(chunks, EXTRACT_CONCURRENCY, async (chunk) => {
+      const messages = extractMessages(input.kind, renderInput(chunk.files));
+      const out = await callJson<Extraction>(call, logger, {
+        stage: 'extract',
+        tier: plan.liteTier,
+        messages,
+        schema: json(extractionSchema, 'extraction'),
+        parse: (t) => parseJsonWith(extractionSchema, t),
+      });
+      progress(`Extracted ${++done}/${chunks.length} parts…`);
+      return out;
+    });
+    const summaries = mergeExtractions(extractions.flatMap((e) => e.files));
+    keyLines = new Set(summaries.flatMap((s) => s.keyLines.map((k) => `${s.file}:${k.line}`)));
+    progress(`Reviewing summaries on ${reviewTier}…`);
+    findings = await callJson<Findings>(call, logger, {
+      stage: 'review',
+      tier: reviewTier,
+      messages: reasonerMessages(input.kind, summaries),
+      schema: (m) => findingsJsonSchema(m.providerConfig.kind),
+      parse: parseFindings,
+    });
+  } else {
+    progress(`Reviewing on ${reviewTier}…`);
+    const counted = tokenSource === 'provider' && reviewTier === plan.reviewTier ? inputTokens : undefined;
+    findings = await callJson<Findings>(call, logger, {
+      stage: 'review',
+      tier: reviewTier,
+      messages: directMessages,
+      schema: (m) => findingsJsonSchema(m.providerConfig.kind),
+      parse: parseFindings,
+      inputTokens: counted,
+    });
+  }
+
+  const allowed = keyLines ? (path: string, line: number) => keyLines!.has(`${path}:${line}`) : undefined;
+  const resolved = resolveFindings(findings.findings, input.files, allowed);
+  const last = [...stages].reverse().find((s) => s.stage === 'review' || s.stage === 'repair')!;
+  const seen = new Map<string, string>();
+  for (const f of input.files) seen.set(f.uri, f.path);
+  const report: ReviewReport = {
+    key,
+    kind: input.kind,
+    title: input.title,
+    startedAt: new Date(started).toISOString(),
+    elapsedMs: clock.now() - started,
+    model: last.model,
+    tier: last.tier,
+    summary: findings.summary,
+    findings: resolved,
+    files: [...seen].map(([uri, path]) => ({ path, uri })),
+    excluded: input.excluded,
+    stages,
+    totals: sumStages(stages),
+    decisions,
+  };
+  logger.info(
+    `review: ${input.title}: ${resolved.length} finding(s), ${formatUsd(report.totals.costUsd)} over ${stages.length} call(s) in ${report.elapsedMs} ms`,
+  );
+  if (deps.cache)
+    await deps.cache
+      .put(key, report)
+      .catch((err: unknown) => logger.warn(`review: could not cache the result (${String(err)})`));
+  return report;
+}
+
+type Caller = (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>) => Promise<CallResult>;
+
+/**
+ * One structured call with one repair: an answer that fails its schema is sent back to the same
+ * tier with the problem; a second failure stops with a clear message and the raw answer in the log.
+ */
+interface JsonCall<T> {
+  stage: 'triage' | 'extract' | 'review';
+  tier: TierId;
+  messages: ChatMessage[];
+  maxOutputTokens?: number;
+  schema(m: ResolvedModel): JsonSchemaSpec;
+  parse(text: string): ParseResult<T>;
+  /** Provider count of the first request's input, when known. */
+  inputTokens?: number;
+}
+
+async function callJson<T>(call: Caller, logger: Logger, c: JsonCall<T>): Promise<T> {
+  const { stage, tier, messages, maxOutputTokens, schema, parse, inputTokens } = c;
+  const body =
+    (msgs: ChatMessage[]) =>
+    (m: ResolvedModel): RequestBody => ({
+      messages: msgs,
+      maxOutputTokens: Math.min(maxOutputTokens ?? m.maxOutputTokens, m.maxOutputTokens),
+      jsonSchema: schema(m),
+      temperature: m.temperature ?? 0.2,
+    });
+  const first = await call(stage, { tier, build: body(messages), ...(inputTokens ? { inputTokens } : {}) });
+  const parsed = parse(first.text);
+  if (parsed.ok) return parsed.value;
+  logger.warn(`review: ${stage} answer from ${first.model.id} ${parsed.error}; asking once more to repair it`);
+  const repair = await call('repair', { tier, build: body(repairMessages(messages, first.text, parsed.error)) });
+  const again = parse(repair.text);
+  if (again.ok) return again.value;
+  logger.error(
+    `review: ${stage} answer from ${repair.model.id} still ${again.error} after one repair. Raw answer:\n${repair.text}`,
+  );
+  throw new TieredError(
+    'invalidResponse',
+    `The ${tier} model (${repair.model.id}) did not return valid review JSON, even after one repair attempt (${again.error}). ` +
+      'The raw answer is in the Tiered output log.',
+  );
+}
+
+function reviewBody(messages: ChatMessage[], m: ResolvedModel): RequestBody {
+  return { messages, maxOutputTokens: m.maxOutputTokens, jsonSchema: findingsJsonSchema(m.providerConfig.kind) };
+}
+
+/** The same file split over several chunks comes back as one summary. */
+export function mergeExtractions(files: ExtractedFile[]): ExtractedFile[] {
+  const byFile = new Map<string, ExtractedFile>();
+  for (const f of files) {
+    const prev = byFile.get(f.file);
+    if (!prev) byFile.set(f.file, { ...f });
+    else
+      byFile.set(f.file, {
+        file: f.file,
+        purpose: prev.purpose === f.purpose ? prev.purpose : `${prev.purpose} ${f.purpose}`.trim(),
+        changedFunctions: [...prev.changedFunctions, ...f.changedFunctions],
+        risks: [...prev.risks, ...f.risks],
+        keyLines: [...prev.keyLines, ...f.keyLines],
+      });
+  }
+  return [...byFile.values()];
+}
+
+/** Models a review would use, by table id and provider model, for the cache key. */
+function cacheKeyFor(config: TieredConfig, input: ReviewInput, rendered: string, plan: ReviewPlan): string {
+  const primary = (tier: TierId) => {
+    const m = route(config, REVIEW_COMMAND, tier).chain[0]!;
+    return `${m.id}=${m.provider}/${m.model}`;
+  };
+  const models = [primary(plan.reviewTier)];
+  if (plan.extract || plan.triage) models.push(primary(plan.liteTier));
+  const mode = [input.kind, plan.extract ? 'extract' : 'direct', plan.triage ? 'auto' : 'fixed'].join('+');
+  return reviewCacheKey({
+    content: rendered,
+    models,
+    promptVersion: PROMPT_VERSION,
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    mode,
+  });
+}
+
+/** Worst case of every stage the plan may run; the estimate assumes a typical review's output. */
+async function estimateReview(
+  deps: ReviewDeps,
+  plan: ReviewPlan,
+  inputTokens: number,
+  tokenSource: Preflight['tokenSource'],
+  chunkCount: number,
+  input: ReviewInput,
+): Promise<Preflight> {
+  const { runner } = deps;
+  const stages: StageEstimate[] = [];
+  const spec = (tier: TierId, tokens: number, maxOut?: number): CallSpec => ({
+    command: REVIEW_COMMAND,
+    tier,
+    inputTokens: tokens,
+    build: (m) => ({ messages: [], maxOutputTokens: Math.min(maxOut ?? m.maxOutputTokens, m.maxOutputTokens) }),
+  });
+  let reviewInputTokens = inputTokens;
+  let expected = 0;
+  if (plan.triage) {
+    const e = await runner.estimate(
+      spec(plan.liteTier, Math.min(inputTokens, TRIAGE_MAX_TOKENS + 300), TRIAGE_MAX_OUTPUT_TOKENS),
+    );
+    stages.push({ stage: 'triage', tier: plan.liteTier, model: e.model.id, calls: 1, worstCaseUsd: e.worstCaseUsd });
+    expected += e.worstCaseUsd;
+  }
+  if (plan.extract) {
+    const per = Math.ceil(inputTokens / Math.max(1, chunkCount)) + 400;
+    const e = await runner.estimate(spec(plan.liteTier, per));
+    stages.push({
+      stage: 'extract',
+      tier: plan.liteTier,
+      model: e.model.id,
+      calls: chunkCount,
+      worstCaseUsd: e.worstCaseUsd * chunkCount,
+    });
+    expected += e.worstCaseUsd * chunkCount;
+    // The reasoner reads at most every extractor's full output.
+    const liteMax = e.model.maxOutputTokens;
+    reviewInputTokens = chunkCount * liteMax + 800 + input.files.length * 20;
+  }
+  const worst = await runner.estimate(spec(plan.reviewTier, reviewInputTokens));
+  const typical = await runner.estimate(spec(plan.reviewTier, reviewInputTokens, TYPICAL_REVIEW_OUTPUT_TOKENS));
+  stages.push({
+    stage: 'review',
+    tier: plan.reviewTier,
+    model: worst.model.id,
+    calls: 1,
+    worstCaseUsd: worst.worstCaseUsd,
+  });
+  const worstCaseUsd = stages.reduce((s, x) => s + x.worstCaseUsd, 0);
+  return {
+    inputTokens,
+    tokenSource,
+    estimateUsd: expected + typical.worstCaseUsd,
+    worstCaseUsd,
+    remainingUsd: worst.remainingUsd,
+    capUsd: worst.capUsd,
+    stages,
+    plan,
+  };
+}
+
+/** Runs `fn` over items with at most `limit` at a time; results keep the items' order. */
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+  return results;
+}
+
+/** A fresh id for a review run (progress, logs). */
+export const newReviewId = (): string => randomUUID().slice(0, 8);

@@ -1,0 +1,127 @@
+// The outcome of one review as the editor shows it: findings resolved to the reviewed files,
+// what each stage cost, and the Markdown report opened beside the editor.
+import type { ReviewKind } from './input';
+import type { Finding } from './findings';
+
+export interface StageRecord {
+  stage: 'triage' | 'extract' | 'review' | 'repair';
+  tier: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  latencyMs: number;
+}
+
+export interface ReportedFinding extends Finding {
+  /** The reviewed file's editor id (URI string); undefined when the model named an unknown file. */
+  uri?: string;
+}
+
+export interface ReviewReport {
+  /** The cache key: the same content, models and prompt give the same id. */
+  key: string;
+  kind: ReviewKind;
+  title: string;
+  startedAt: string;
+  elapsedMs: number;
+  /** Model id and tier of the stage that wrote the findings. */
+  model: string;
+  tier: string;
+  summary: string;
+  findings: ReportedFinding[];
+  files: Array<{ path: string; uri: string }>;
+  excluded: string[];
+  stages: StageRecord[];
+  totals: { inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: number };
+  /** Why the review ran the way it did (plan, auto depth). */
+  decisions: string[];
+  /** Set when this report came from the cache (no call, no cost). */
+  fromCache?: { storedAt: string };
+}
+
+export function sumStages(stages: StageRecord[]): ReviewReport['totals'] {
+  return stages.reduce(
+    (t, s) => ({
+      inputTokens: t.inputTokens + s.inputTokens,
+      outputTokens: t.outputTokens + s.outputTokens,
+      reasoningTokens: t.reasoningTokens + s.reasoningTokens,
+      costUsd: t.costUsd + s.costUsd,
+    }),
+    { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 },
+  );
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
+
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '$?';
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(3)}`;
+}
+
+function fence(code: string): string {
+  const longest = Math.max(2, ...Array.from(code.matchAll(/`+/g), (m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+/** The report as Markdown: header figures, then findings grouped by file, most severe first. */
+export function formatReportMarkdown(r: ReviewReport): string {
+  const out: string[] = [];
+  out.push(`# Tiered review: ${r.title}`, '');
+  const cached = r.fromCache ? ` — **cached result** from ${r.fromCache.storedAt} (no call, $0 now)` : '';
+  out.push(
+    `**Model** ${r.model} (${r.tier}) · **Tokens** ${r.totals.inputTokens} in / ${r.totals.outputTokens} out` +
+      (r.totals.reasoningTokens ? ` (${r.totals.reasoningTokens} reasoning)` : '') +
+      ` · **Cost** ${formatUsd(r.totals.costUsd)} · **Time** ${(r.elapsedMs / 1000).toFixed(1)} s${cached}`,
+    '',
+  );
+  if (r.stages.length > 1) {
+    out.push('| Stage | Tier | Model | In | Out | Cost | Time |', '|---|---|---|---:|---:|---:|---:|');
+    for (const s of r.stages) {
+      out.push(
+        `| ${s.stage} | ${s.tier} | ${s.model} | ${s.inputTokens} | ${s.outputTokens} | ${formatUsd(s.costUsd)} | ${(s.latencyMs / 1000).toFixed(1)} s |`,
+      );
+    }
+    out.push('');
+  }
+  for (const d of r.decisions) out.push(`- ${d}`);
+  if (r.decisions.length) out.push('');
+  if (r.excluded.length) {
+    out.push(
+      `> **Not sent** (match \`tiered.exclude\`): ${r.excluded.map((p) => `\`${p}\``).join(', ')}. Their changes were not reviewed.`,
+      '',
+    );
+  }
+  if (r.summary) out.push('## Summary', '', r.summary, '');
+  out.push(`## Findings (${r.findings.length})`, '');
+  if (r.findings.length === 0) out.push('No problems found.', '');
+  const byFile = new Map<string, ReportedFinding[]>();
+  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const [file, list] of byFile) {
+    out.push(`### ${file}`, '');
+    list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.startLine - b.startLine);
+    for (const f of list) {
+      const lines = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
+      out.push(
+        `- **${f.severity}** · ${f.category} · ${lines}: **${f.title}**`,
+        '',
+        `  ${f.explanation.replace(/\n/g, '\n  ')}`,
+      );
+      if (f.replacement !== undefined) {
+        const fc = fence(f.replacement);
+        out.push(
+          '',
+          '  Suggested replacement (quick fix available):',
+          '',
+          `  ${fc}`,
+          ...f.replacement.split('\n').map((l) => `  ${l}`),
+          `  ${fc}`,
+        );
+      }
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}
