@@ -50,6 +50,10 @@ export interface CallPathDeps {
   clock: Clock;
   logger: Logger;
   windowId: string;
+  /** Optional chain reordering (the latency-aware lite tier moves a slow primary back). */
+  reorder?(command: CommandId, chain: ResolvedModel[]): ResolvedModel[];
+  /** Called after every attempt that reached a provider (latency monitoring). */
+  observe?(record: LedgerRecord): void;
   /** Abortable wait; injectable so tests do not sleep. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -84,7 +88,8 @@ export class CallPath implements CallRunner {
 
   async run(spec: CallSpec): Promise<CallResult> {
     const config = this.deps.config();
-    const r = route(config, spec.command, spec.tier);
+    const routed = route(config, spec.command, spec.tier);
+    const r = { ...routed, chain: this.deps.reorder?.(spec.command, routed.chain) ?? routed.chain };
     const status = await this.deps.budget.status(spec.command);
     const first = await this.pickFirst(spec, r.chain, status.softReached);
     const downgraded = first !== r.chain[0];
@@ -225,6 +230,7 @@ export class CallPath implements CallRunner {
     };
     await budget.settle(base.id, record);
     logger.info(formatCallLine(record));
+    this.deps.observe?.(record);
     if (failure) throw failure;
     return { text, model, tier, usage, costUsd: priced.costUsd, latencyMs, ttftMs: record.ttftMs, record, rejected };
   }
