@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregateByDay, summarize, PRO_WARNING_SHARE } from '../../src/core/spend/aggregate';
 import { addDays, createDayOf, daysIn, isDay, resolveRange, MAX_RANGE_DAYS } from '../../src/core/spend/days';
+import { priceAtProFrom } from '../../src/core/spend/proPrice';
 import { fixturePriceAtPro, fixtureRecords, localIso, record } from '../ui/fixture';
 
 const close = (actual: number, expected: number) =>
@@ -139,5 +140,34 @@ describe('spend summary', () => {
     const s = summarize(aggregateByDay(fixtureRecords(), opts), { from: '2026-11-22', to: '2026-11-22' });
     close(s.usd, 0.502);
     assert.equal(s.calls, 2);
+  });
+});
+
+describe('pro repricing from price info', () => {
+  const base = {
+    modelId: 'pro',
+    model: 'gemini-3.1-pro-preview',
+    providerId: 'gemini',
+    deprecationPassed: false,
+    bundledDeprecated: false,
+  };
+  const rates = { inputPerMTok: 2, cachedInputPerMTok: 0.2, outputPerMTok: 12 };
+  const tier = { aboveInputTokens: 200_000, inputPerMTok: 4, cachedInputPerMTok: 0.4, outputPerMTok: 18 };
+
+  test('base rates below the long-context threshold, tier rates above it, cached tokens at the cache rate', () => {
+    const price = priceAtProFrom({ ...base, known: true, source: 'bundled', rates, tiers: [tier] })!;
+    close(price(record({ inputTokens: 100_000, cachedInputTokens: 50_000, outputTokens: 1000 })), 0.1 + 0.01 + 0.012);
+    close(price(record({ inputTokens: 200_000, cachedInputTokens: 0, outputTokens: 0 })), 0.4);
+    close(
+      price(record({ inputTokens: 200_001, cachedInputTokens: 1, outputTokens: 1000 })),
+      (200_000 * 4 + 0.4 + 18_000) / 1e6,
+    );
+  });
+
+  test('an unknown pro price gives no repricer', () => {
+    assert.equal(
+      priceAtProFrom({ ...base, known: false, source: 'unknown', rates: null, tiers: [], message: 'no price' }),
+      undefined,
+    );
   });
 });
