@@ -1,0 +1,207 @@
+// Contract tests of the OpenAI adapter against the local wire-compatible server, SDK unchanged:
+// what goes on the wire, how usage and server-reported cost come back, and cancellation.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { ModelClient } from '../../src/core/types';
+import { createModelClient } from '../../src/providers';
+import { openAIFinishReason, usesMaxCompletionTokens } from '../../src/providers/openai';
+import { countTokens, defaultReply, startModelServer, type ModelServer } from '../server/modelServer';
+import { KEY, assertReason, chat, providerFor, rejection } from './helpers';
+
+describe('OpenAI adapter', () => {
+  let server: ModelServer;
+  let client: ModelClient;
+  before(async () => {
+    server = await startModelServer();
+    client = createModelClient(providerFor(server, 'openai'), KEY);
+  });
+  after(() => server.close());
+  beforeEach(() => server.reset());
+
+  test('chat: streams with include_usage, max_tokens, temperature, stop; key as bearer', async () => {
+    const deltas: string[] = [];
+    const result = await client.stream(
+      {
+        model: 'gpt-local',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Explain the stage router pattern please' },
+        ],
+        maxOutputTokens: 64,
+        temperature: 0.3,
+        stop: ['\n\n'],
+        timeoutMs: 10_000,
+      },
+      (d) => deltas.push(d),
+    );
+    assert.equal(server.log.length, 1);
+    const entry = server.log[0]!;
+    assert.equal(entry.method, 'POST');
+    assert.equal(entry.path, '/v1/chat/completions');
+    assert.equal(entry.headers.authorization, `Bearer ${KEY}`);
+    assert.deepEqual(entry.body, {
+      model: 'gpt-local',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Explain the stage router pattern please' },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 64,
+      temperature: 0.3,
+      stop: ['\n\n'],
+    });
+    const expected = defaultReply({
+      model: 'gpt-local',
+      messages: [{ role: 'user', text: 'Explain the stage router pattern please' }],
+    });
+    assert.equal(result.text, expected);
+    assert.equal(deltas.join(''), expected);
+    assert.ok(deltas.length > 1, 'streamed in several deltas');
+    assert.deepEqual(result.usage, {
+      inputTokens: countTokens('Be brief.\nExplain the stage router pattern please'),
+      cachedInputTokens: 0,
+      outputTokens: countTokens(expected),
+      reasoningTokens: 0,
+    });
+    assert.equal(result.finishReason, 'stop');
+    assert.equal(result.servedModel, 'gpt-local');
+    assert.equal(typeof result.ttftMs, 'number');
+    assert.equal(result.reportedCostUsd, undefined);
+  });
+
+  test('json schema: response_format json_schema, strict', async () => {
+    const schema = {
+      type: 'object',
+      properties: { ok: { type: 'boolean' } },
+      required: ['ok'],
+      additionalProperties: false,
+    };
+    server.enqueue({ text: '{"ok":true}' });
+    const result = await client.stream(chat('gpt-local', 'review', { jsonSchema: { name: 'review', schema } }));
+    assert.equal(result.text, '{"ok":true}');
+    const body = server.log[0]!.body as Record<string, unknown>;
+    assert.deepEqual(body.response_format, {
+      type: 'json_schema',
+      json_schema: { name: 'review', schema, strict: true },
+    });
+  });
+
+  test('FIM: /v1/completions with prompt + suffix, max_tokens and the usage chunk', async () => {
+    const result = await client.stream({
+      model: 'coder',
+      fim: { prefix: 'function add(a, b) {\n  return ', suffix: '\n}\n' },
+      maxOutputTokens: 32,
+      temperature: 0,
+      timeoutMs: 10_000,
+    });
+    const entry = server.log[0]!;
+    assert.equal(entry.path, '/v1/completions');
+    assert.deepEqual(entry.body, {
+      model: 'coder',
+      prompt: 'function add(a, b) {\n  return ',
+      suffix: '\n}\n',
+      max_tokens: 32,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0,
+    });
+    const expected = defaultReply({
+      model: 'coder',
+      messages: [],
+      fim: { prefix: 'function add(a, b) {\n  return ', suffix: '' },
+    });
+    assert.equal(result.text, expected);
+    assert.equal(result.usage?.inputTokens, countTokens('function add(a, b) {\n  return \n\n}\n'));
+    assert.equal(result.usage?.outputTokens, countTokens(expected));
+  });
+
+  test('usage: cached input inside prompt tokens, reasoning inside completion tokens', async () => {
+    server.enqueue({ text: 'twelve chars', usage: { cachedTokens: 3, reasoningTokens: 7, promptTokens: 40 } });
+    const result = await client.stream(chat('o-local', 'think'));
+    assert.deepEqual(result.usage, { inputTokens: 40, cachedInputTokens: 3, outputTokens: 3 + 7, reasoningTokens: 7 });
+  });
+
+  test('a server that ignores include_usage: usage is null, the answer still counts', async () => {
+    server.enqueue({ text: 'no usage here', usage: { omit: true } });
+    const result = await client.stream(chat('llama', 'hi'));
+    assert.equal(result.text, 'no usage here');
+    assert.equal(result.usage, null);
+  });
+
+  test('output cap reached: finishReason "length"', async () => {
+    server.enqueue({ text: 'x'.repeat(400) });
+    const result = await client.stream(chat('gpt-local', 'long', { maxOutputTokens: 5 }));
+    assert.equal(result.finishReason, 'length');
+    assert.equal(result.text.length, 20);
+  });
+
+  test('reportedCostUsd from OpenRouter usage.cost', async () => {
+    server.enqueue({ costUsd: 0.00123 });
+    const result = await client.stream(chat('openrouter/x', 'hi'));
+    assert.equal(result.reportedCostUsd, 0.00123);
+  });
+
+  test('reportedCostUsd from the LiteLLM x-litellm-response-cost header; usage.cost wins when both', async () => {
+    server.enqueue({ litellmCostUsd: 0.0042 });
+    assert.equal((await client.stream(chat('proxy', 'hi'))).reportedCostUsd, 0.0042);
+    server.enqueue({ litellmCostUsd: 0.0042, costUsd: 0.001 });
+    assert.equal((await client.stream(chat('proxy', 'hi'))).reportedCostUsd, 0.001);
+    // A streamed response's header leaves before the cost is known: 0 there is "unknown".
+    server.enqueue({ litellmCostUsd: 0 });
+    assert.equal((await client.stream(chat('proxy', 'hi'))).reportedCostUsd, undefined);
+  });
+
+  test('abort mid-stream: socket closed early, cancelled with the partial text', async () => {
+    server.enqueue({ text: 'a fairly long answer that streams slowly, token by token', tokensPerSecond: 40 });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const err = await rejection(() =>
+      client.stream(chat('gpt-local', 'go', { signal: controller.signal }), (d) => {
+        seen.push(d);
+        if (seen.length === 2) controller.abort();
+      }),
+    );
+    assertReason(err, 'cancelled');
+    assert.equal(err.details.partial?.text, seen.join(''));
+    assert.ok('a fairly long answer that streams slowly, token by token'.startsWith(seen.join('')));
+    assert.equal(err.details.partial?.usage, null);
+    assert.equal(typeof err.details.partial?.ttftMs, 'number');
+    await server.idle();
+    assert.equal(server.log.length, 1);
+    assert.equal(server.log[0]!.clientClosedEarly, true);
+  });
+
+  test('an already aborted signal sends nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const err = await rejection(() => client.stream(chat('gpt-local', 'go', { signal: controller.signal })));
+    assertReason(err, 'cancelled');
+    assert.equal(server.log.length, 0);
+  });
+
+  test('an exception in onText is rethrown unchanged and closes the stream', async () => {
+    server.enqueue({ text: 'several tokens of text to stream', tokensPerSecond: 40 });
+    const boom = new Error('listener failed');
+    await assert.rejects(
+      client.stream(chat('gpt-local', 'go'), () => {
+        throw boom;
+      }),
+      (e) => e === boom,
+    );
+    await server.idle();
+    assert.equal(server.log[0]!.clientClosedEarly, true);
+  });
+
+  test('max_completion_tokens only for api.openai.com', () => {
+    assert.equal(usesMaxCompletionTokens('https://api.openai.com/v1'), true);
+    assert.equal(usesMaxCompletionTokens('https://openrouter.ai/api/v1'), false);
+    assert.equal(usesMaxCompletionTokens('http://127.0.0.1:11434/v1'), false);
+  });
+
+  test('finish reasons use the shared names', () => {
+    assert.equal(openAIFinishReason('stop'), 'stop');
+    assert.equal(openAIFinishReason('length'), 'length');
+    assert.equal(openAIFinishReason('content_filter'), 'contentFilter');
+  });
+});
