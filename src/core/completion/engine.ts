@@ -1,0 +1,322 @@
+// The inline completion engine: decides whether a keystroke costs a model request, and serves
+// ghost text from what was already paid for whenever it can. Pure: the editor reaches it through
+// CompletionInput + AbortSignal, time through Clock + Timers, the model through CompletionSource.
+import type { InlineConfig } from '../config';
+import { TieredError } from '../errors';
+import type { Clock, Logger } from '../types';
+import { silentLogger } from '../types';
+import { placeOf, SuggestionCache, typedSince, type Place } from './cache';
+import { AdaptiveDebounce, type DebounceOptions } from './debounce';
+import { postProcess, stripFences, type PostContext } from './postprocess';
+import { promptWindow } from './prompt';
+import {
+  TIERED_POLICY,
+  type CompletionInput,
+  type CompletionSource,
+  type EnginePolicy,
+  type FlightEnd,
+  type FlightReport,
+  type SourceResult,
+  type Suggestion,
+  type Timers,
+} from './types';
+
+export interface EngineOptions {
+  source: CompletionSource;
+  clock: Clock;
+  timers: Timers;
+  /** Read on every request, so setting changes apply at once. */
+  config: () => Pick<InlineConfig, 'prefixTokens' | 'suffixTokens' | 'maxLines'>;
+  policy?: Partial<EnginePolicy>;
+  debounce?: Partial<DebounceOptions>;
+  cacheSize?: number;
+  logger?: Logger;
+  /** Called when a request ends, after the source settled (usage known). */
+  onFlightEnd?(report: FlightReport): void;
+  /** High-resolution time for metering the engine's own work (ms); unset = not metered. */
+  perfNow?: () => number;
+  /** Engine time per complete() call (sync part) and per request (start, deltas, end), in ms. */
+  meter?(kind: 'call' | 'request', ms: number): void;
+}
+
+type Match = 'match' | 'pending' | 'diverged';
+
+interface Flight {
+  id: number;
+  place: Place;
+  post: PostContext;
+  startedAt: number;
+  raw: string;
+  text: string;
+  ended: boolean;
+  end?: FlightEnd;
+  error?: unknown;
+  model?: string;
+  controller: AbortController;
+  endedSignal: Promise<void>;
+  resolveEnded: () => void;
+  waiters: number;
+  promptChars: number;
+  engineMs: number;
+}
+
+export class CompletionEngine {
+  private readonly policy: EnginePolicy;
+  private readonly cache: SuggestionCache;
+  readonly debounce: AdaptiveDebounce;
+  private readonly flights: Flight[] = [];
+  private nextId = 1;
+  private readonly log: Logger;
+  private disposed = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.policy = { ...TIERED_POLICY, ...opts.policy };
+    this.cache = new SuggestionCache(opts.cacheSize ?? 64, this.policy.cache === 'typedAlong');
+    this.debounce = new AdaptiveDebounce(opts.debounce);
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  /** Every edit in the active editor: the typing rhythm the debounce learns from. */
+  noteEdit(inserted: string): void {
+    this.debounce.noteKey(this.opts.clock.now(), inserted);
+  }
+
+  /**
+   * Ghost text for the cursor at `input`, or undefined. Resolves undefined as soon as `signal`
+   * aborts. Rejects with the source's error (e.g. TieredError 'budget') when a request failed.
+   */
+  async complete(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> {
+    if (this.disposed || signal.aborted) return undefined;
+    const t0 = this.opts.perfNow?.();
+    const quick = this.quickAnswer(input, signal);
+    this.meterCall(t0);
+    if (quick !== 'miss') return quick;
+
+    if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
+    const wait =
+      this.policy.debounce === 'adaptive' ? this.debounce.remainingWait(this.opts.clock.now()) : this.policy.debounce;
+    if (wait > 0 && !(await this.sleep(wait, signal))) return undefined;
+    if (this.disposed) return undefined;
+
+    const t1 = this.opts.perfNow?.();
+    // Something may have landed while we waited.
+    const again = this.quickAnswer(input, signal);
+    if (again !== 'miss') {
+      this.meterCall(t1);
+      return again;
+    }
+    if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
+    if (this.policy.abortOn !== 'never') {
+      for (const f of [...this.flights]) if (!f.ended) this.abort(f, 'superseded');
+    }
+    const flight = this.start(input);
+    this.meterCall(t1);
+    return this.follow(flight, input, signal, 'request');
+  }
+
+  /** Aborts every request (the extension is deactivating). */
+  dispose(): void {
+    this.disposed = true;
+    for (const f of [...this.flights]) this.abort(f, 'cancelled');
+    this.cache.clear();
+  }
+
+  /** Requests currently streaming. */
+  get inFlight(): number {
+    return this.flights.filter((f) => !f.ended).length;
+  }
+
+  /** What costs nothing: abort what diverged, then the cache, then a request still streaming. */
+  private quickAnswer(input: CompletionInput, signal: AbortSignal): Promise<Suggestion | undefined> | 'miss' {
+    if (this.policy.abortOn === 'divergence') {
+      for (const f of [...this.flights]) if (!f.ended && this.match(f, input) === 'diverged') this.abort(f, 'diverged');
+    }
+    if (this.policy.cache !== 'none') {
+      const hit = this.cache.get(input);
+      if (hit) {
+        const e = hit.entry;
+        return Promise.resolve(
+          hit.text ? { text: hit.text, requestId: e.requestId, model: e.model, via: 'cache' as const } : undefined,
+        );
+      }
+    }
+    if (this.policy.reuseInFlight) {
+      const live = this.flights.find((f) => !f.ended && this.match(f, input) !== 'diverged');
+      if (live) return this.follow(live, input, signal, 'reuse');
+    }
+    return 'miss';
+  }
+
+  /** Whether what was typed since the flight started still agrees with what it predicts. */
+  private match(f: Flight, input: CompletionInput): Match {
+    const typed = typedSince(f.place, input);
+    if (typed === undefined) return 'diverged';
+    if (typed === '') return 'match';
+    const predicted = f.ended ? f.text : stripFences(f.raw);
+    if (typed.length <= predicted.length) return predicted.startsWith(typed) ? 'match' : 'diverged';
+    return !f.ended && typed.startsWith(predicted) ? 'pending' : 'diverged';
+  }
+
+  private start(input: CompletionInput): Flight {
+    const config = this.opts.config();
+    const window = promptWindow(input.prefix, input.suffix, input.languageId, config);
+    let resolveEnded = (): void => {};
+    const endedSignal = new Promise<void>((r) => (resolveEnded = r));
+    const f: Flight = {
+      id: this.nextId++,
+      place: placeOf(input),
+      post: {
+        linePrefix: input.prefix.slice(input.prefix.lastIndexOf('\n') + 1),
+        suffix: window.suffix,
+        maxLines: config.maxLines,
+      },
+      startedAt: this.opts.clock.now(),
+      raw: '',
+      text: '',
+      ended: false,
+      controller: new AbortController(),
+      endedSignal,
+      resolveEnded,
+      waiters: 0,
+      promptChars: window.prefix.length + window.suffix.length,
+      engineMs: 0,
+    };
+    this.flights.push(f);
+    let settled: Promise<SourceResult>;
+    try {
+      settled = this.opts.source({
+        prefix: window.prefix,
+        suffix: window.suffix,
+        languageId: input.languageId,
+        signal: f.controller.signal,
+        onText: (delta) => this.onDelta(f, delta),
+      });
+    } catch (err) {
+      settled = Promise.reject(err);
+    }
+    settled.then(
+      (res) => {
+        if (!f.ended) {
+          // Providers may deliver text only at the end; trust the whole answer.
+          if (res.text.length >= f.raw.length) f.raw = res.text;
+          f.model = res.model;
+          this.finish(f, 'done');
+        }
+        this.report(f, res.usage ?? null);
+      },
+      (err: unknown) => {
+        if (!f.ended) {
+          if (TieredError.is(err, 'cancelled') || f.controller.signal.aborted) this.finish(f, 'cancelled');
+          else this.finish(f, 'error', err);
+        }
+        this.report(f, TieredError.is(err) ? (err.details.partial?.usage ?? null) : null);
+      },
+    );
+    return f;
+  }
+
+  private onDelta(f: Flight, delta: string): void {
+    if (f.ended) return;
+    const t0 = this.opts.perfNow?.();
+    f.raw += delta;
+    const p = postProcess(f.raw, f.post, false);
+    if (p.final) {
+      // Nothing more can be shown: stop paying for the rest of the stream.
+      f.text = p.text;
+      this.finish(f, 'enough');
+      f.controller.abort();
+    }
+    if (t0 !== undefined) f.engineMs += this.opts.perfNow!() - t0;
+  }
+
+  private finish(f: Flight, end: FlightEnd, error?: unknown): void {
+    if (f.ended) return;
+    const t0 = this.opts.perfNow?.();
+    f.ended = true;
+    f.end = end;
+    f.error = error;
+    if (error !== undefined) this.log.debug(`inline request ${f.id} failed: ${String(error)}`);
+    if (end === 'done') f.text = postProcess(f.raw, f.post, true).text;
+    if (end === 'done' || end === 'enough') {
+      this.debounce.noteLatency(this.opts.clock.now() - f.startedAt);
+      if (this.policy.cache !== 'none') {
+        this.cache.put({ place: f.place, text: f.text, requestId: f.id, model: f.model });
+      }
+    }
+    const i = this.flights.indexOf(f);
+    if (i >= 0) this.flights.splice(i, 1);
+    f.resolveEnded();
+    if (t0 !== undefined) f.engineMs += this.opts.perfNow!() - t0;
+  }
+
+  private abort(f: Flight, end: FlightEnd): void {
+    if (f.ended) return;
+    this.finish(f, end);
+    f.controller.abort();
+  }
+
+  private report(f: Flight, usage: FlightReport['usage']): void {
+    this.opts.meter?.('request', f.engineMs);
+    this.opts.onFlightEnd?.({
+      requestId: f.id,
+      startedAt: f.startedAt,
+      endedAt: this.opts.clock.now(),
+      end: f.end ?? 'done',
+      streamed: f.raw,
+      text: f.text,
+      model: f.model,
+      usage,
+      promptChars: f.promptChars,
+      error: f.error,
+    });
+  }
+
+  /** Waits for the flight (or the caller's cancellation), then serves what applies at `input`. */
+  private async follow(
+    f: Flight,
+    input: CompletionInput,
+    signal: AbortSignal,
+    via: 'request' | 'reuse',
+  ): Promise<Suggestion | undefined> {
+    f.waiters++;
+    let onAbort = (): void => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = () => resolve();
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([f.endedSignal, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      f.waiters--;
+    }
+    if (!f.ended) {
+      if (this.policy.abortOn === 'cancel' && f.waiters === 0) this.abort(f, 'cancelled');
+      return undefined;
+    }
+    if (f.end === 'error') throw f.error;
+    if (signal.aborted || (f.end !== 'done' && f.end !== 'enough')) return undefined;
+    const typed = typedSince(f.place, input);
+    if (typed === undefined || !f.text.startsWith(typed)) return undefined;
+    const text = f.text.slice(typed.length);
+    return text ? { text, requestId: f.id, model: f.model, via } : undefined;
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        this.opts.timers.clearTimeout(handle);
+        resolve(false);
+      };
+      const handle = this.opts.timers.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private meterCall(t0: number | undefined): void {
+    if (t0 !== undefined) this.opts.meter?.('call', this.opts.perfNow!() - t0);
+  }
+}

@@ -1,0 +1,16 @@
+// The completion engine's public surface (the VS Code edge and the benchmark import from here).
+export { CompletionEngine, type EngineOptions } from './engine';
+export { AdaptiveDebounce, classifyEdit, DEFAULT_DEBOUNCE, type DebounceOptions, type KeyClass } from './debounce';
+export { SuggestionCache } from './cache';
+export { postProcess, stripFences, type PostContext } from './postprocess';
+export {
+  buildInlineRequest,
+  promptWindow,
+  windowPrefix,
+  windowSuffix,
+  INLINE_SYSTEM_PROMPT,
+  CURSOR_MARK,
+  type PromptWindow,
+} from './prompt';
+export { VirtualTime, flushPromises } from './virtualTime';
+export * from './types';

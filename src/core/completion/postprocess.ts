@@ -1,0 +1,149 @@
+// Turns raw model text into ghost text worth showing: no fences, no repeat of what is already on
+// the line, stops where the text after the cursor resumes, brackets balanced, lines capped.
+
+export interface PostContext {
+  /** The cursor's line up to the cursor. */
+  linePrefix: string;
+  /** The text after the cursor (its first line is the rest of the cursor's line). */
+  suffix: string;
+  maxLines: number;
+}
+
+export interface Processed {
+  text: string;
+  /** True when more streamed text could not change `text` (the stream can stop). */
+  final: boolean;
+}
+
+const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const CLOSE: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const CLOSERS_ONLY = /^[\s)\]};,]*$/;
+
+/** Removes a Markdown fence the model was told not to write (also while it is still streaming). */
+export function stripFences(text: string): string {
+  let t = text;
+  const open = /^\s*```[\w+-]*[ \t]*(\n|$)/.exec(t);
+  if (open) t = t.slice(open[0].length);
+  const close = t.search(/(^|\n)```/);
+  if (close >= 0) t = t.slice(0, close);
+  return t;
+}
+
+/** The first non-blank line of the suffix after the cursor's line, trimmed ('' if none). */
+function nextSuffixLine(suffix: string): string {
+  const lines = suffix.split('\n', 40);
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!.trim();
+    if (l) return l;
+  }
+  return '';
+}
+
+interface Scan {
+  /** Index where the text must be cut (a closer that mismatches or duplicates the suffix's). */
+  cutAt: number;
+  /** Bracket depth (relative to the cursor) at the end of each line. */
+  depthAtLineEnd: number[];
+  depth: number;
+}
+
+/** Bracket scan that skips string literals (roughly: quotes end at their line for ' and "). */
+function scanBrackets(text: string, suffixFirst: string): Scan {
+  const stack: string[] = [];
+  const depthAtLineEnd: number[] = [];
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      depthAtLineEnd.push(depth);
+      if (quote !== '`') quote = '';
+      continue;
+    }
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (OPEN[c]) {
+      stack.push(c);
+      depth++;
+    } else if (CLOSE[c]) {
+      if (stack.length > 0) {
+        if (stack[stack.length - 1] !== CLOSE[c]) return { cutAt: i, depthAtLineEnd, depth };
+        stack.pop();
+      } else if (suffixFirst === c) {
+        // Closes a bracket of the prefix that the text after the cursor already closes.
+        return { cutAt: i, depthAtLineEnd, depth };
+      }
+      depth--;
+    }
+  }
+  depthAtLineEnd.push(depth);
+  return { cutAt: -1, depthAtLineEnd, depth };
+}
+
+/**
+ * `ended` says the stream is over; while it runs, only complete lines are judged, and `final`
+ * tells the engine that more text cannot change the result (so the stream can be stopped).
+ */
+export function postProcess(raw: string, ctx: PostContext, ended = true): Processed {
+  let text = stripFences(raw.replace(/\r\n/g, '\n'));
+  let final = ended;
+
+  // Chat models sometimes restate the start of the line.
+  const lead = ctx.linePrefix.trimStart();
+  if (lead.trim().length >= 4 && text.startsWith(lead)) text = text.slice(lead.length);
+
+  const lineSuffix = ctx.suffix.split('\n', 1)[0]!;
+  // Mid-line (real code after the cursor): one line only, as other editors do.
+  const maxLines = CLOSERS_ONLY.test(lineSuffix) ? ctx.maxLines : 1;
+
+  let lines = text.split('\n');
+  const completeLines = ended ? lines.length : lines.length - 1;
+  const resume = nextSuffixLine(ctx.suffix);
+  if (resume) {
+    // Stop where the text after the cursor resumes, unless that line closes a block we opened.
+    let depth = 0;
+    for (let i = 0; i < completeLines; i++) {
+      if (i > 0 && depth <= 0 && lines[i]!.trim() === resume) {
+        lines = lines.slice(0, i);
+        final = true;
+        break;
+      }
+      depth += scanBrackets(lines[i]!, '').depth;
+    }
+  }
+  if (lines.length > maxLines) {
+    lines = lines.slice(0, maxLines);
+    final = true;
+  }
+  text = lines.join('\n');
+
+  const scan = scanBrackets(text, ctx.suffix.trimStart()[0] ?? '');
+  if (scan.cutAt >= 0) {
+    text = text.slice(0, scan.cutAt);
+    final = true;
+  } else if (final && scan.depth > 0 && scan.depthAtLineEnd.length > 1) {
+    // Multi-line text must not leave a block half written: keep up to the last balanced line.
+    let keep = 1;
+    for (let i = scan.depthAtLineEnd.length - 1; i > 0; i--) {
+      if (scan.depthAtLineEnd[i]! <= 0) {
+        keep = i + 1;
+        break;
+      }
+    }
+    text = text.split('\n').slice(0, keep).join('\n');
+  }
+
+  // The rest of the cursor's line, repeated at the end of a one-line suggestion.
+  const tail = lineSuffix.trim();
+  if (final && tail && !text.includes('\n') && text.endsWith(tail) && text.length > tail.length) {
+    text = text.slice(0, -tail.length);
+  }
+
+  text = text.replace(/\s+$/, '');
+  if (!text.trim()) text = '';
+  return { text, final };
+}

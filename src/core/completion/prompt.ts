@@ -1,0 +1,92 @@
+// Prompt windows cut to a token budget at line boundaries, and the request shape per model:
+// fill-in-the-middle where the model table says fim: true, a chat prompt otherwise.
+import type { RequestBody } from '../calls';
+import type { InlineConfig } from '../config';
+import type { ResolvedModel } from '../router';
+import { estimateTextTokens } from '../usage';
+
+export interface PromptWindow {
+  prefix: string;
+  suffix: string;
+  languageId: string;
+}
+
+/**
+ * The end of `prefix` within `tokens`: whole lines walking back from the cursor; the cursor's own
+ * line is always kept (cut from its left only when it alone is over budget).
+ */
+export function windowPrefix(prefix: string, tokens: number): string {
+  let start = prefix.lastIndexOf('\n') + 1;
+  let used = estimateTextTokens(prefix.slice(start));
+  if (used > tokens) return prefix.slice(Math.max(start, prefix.length - Math.floor(tokens * 3.5)));
+  while (start > 0) {
+    const lineStart = start >= 2 ? prefix.lastIndexOf('\n', start - 2) + 1 : 0;
+    const cost = estimateTextTokens(prefix.slice(lineStart, start));
+    if (used + cost > tokens) break;
+    used += cost;
+    start = lineStart;
+  }
+  return prefix.slice(start);
+}
+
+/** The start of `suffix` within `tokens`: the rest of the cursor's line, then whole lines. */
+export function windowSuffix(suffix: string, tokens: number): string {
+  if (tokens <= 0) return '';
+  let end = suffix.indexOf('\n');
+  if (end < 0) end = suffix.length;
+  let used = estimateTextTokens(suffix.slice(0, end));
+  if (used > tokens) return suffix.slice(0, Math.floor(tokens * 3.5));
+  while (end < suffix.length) {
+    let next = suffix.indexOf('\n', end + 1);
+    if (next < 0) next = suffix.length;
+    const cost = estimateTextTokens(suffix.slice(end, next));
+    if (used + cost > tokens) break;
+    used += cost;
+    end = next;
+  }
+  return suffix.slice(0, end);
+}
+
+export function promptWindow(
+  prefix: string,
+  suffix: string,
+  languageId: string,
+  config: Pick<InlineConfig, 'prefixTokens' | 'suffixTokens'>,
+): PromptWindow {
+  return {
+    prefix: windowPrefix(prefix, config.prefixTokens),
+    suffix: windowSuffix(suffix, config.suffixTokens),
+    languageId,
+  };
+}
+
+export const CURSOR_MARK = '<CURSOR>';
+
+export const INLINE_SYSTEM_PROMPT =
+  'You are a code completion engine. The user sends a file with the marker ' +
+  CURSOR_MARK +
+  ' where the cursor is. Reply with exactly the text to insert at the marker and nothing else: ' +
+  'no explanation, no Markdown code fences, do not repeat the text before or after the marker. ' +
+  'Keep it short (at most a few lines). If nothing should be inserted, reply with nothing.';
+
+/** The request for one model: FIM body or chat messages, output bounded for the budget. */
+export function buildInlineRequest(
+  model: Pick<ResolvedModel, 'fim' | 'maxOutputTokens' | 'temperature'>,
+  window: PromptWindow,
+  config: Pick<InlineConfig, 'maxOutputTokens'>,
+): RequestBody {
+  const maxOutputTokens = Math.min(config.maxOutputTokens, model.maxOutputTokens);
+  const temperature = model.temperature ?? 0.2;
+  if (model.fim) return { fim: { prefix: window.prefix, suffix: window.suffix }, maxOutputTokens, temperature };
+  return {
+    messages: [
+      { role: 'system', content: INLINE_SYSTEM_PROMPT },
+      {
+        role: 'user',
+        content: `Language: ${window.languageId}\n\n${window.prefix}${CURSOR_MARK}${window.suffix}`,
+      },
+    ],
+    maxOutputTokens,
+    temperature,
+  };
+}
