@@ -1,0 +1,112 @@
+// Prompt windows and post-processing of inline suggestions.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  buildInlineRequest,
+  CURSOR_MARK,
+  postProcess,
+  stripFences,
+  windowPrefix,
+  windowSuffix,
+} from '../../src/core/completion';
+import { estimateTextTokens } from '../../src/core/usage';
+
+const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} line ${i} = value;`).join('\n');
+
+describe('prompt windows', () => {
+  test('the prefix window keeps whole lines back from the cursor within the budget', () => {
+    const prefix = lines(300, 'before') + '\n  const x = ';
+    const w = windowPrefix(prefix, 100);
+    assert.ok(prefix.endsWith(w));
+    assert.ok(estimateTextTokens(w) <= 100 + 2);
+    assert.ok(w.startsWith('before line'), 'starts at a line start');
+    assert.ok(w.length < prefix.length);
+    assert.equal(windowPrefix('a\nb', 100), 'a\nb', 'small prefixes are sent whole');
+    assert.equal(windowPrefix('\nabc', 100), '\nabc');
+  });
+
+  test('a cursor line longer than the budget is cut from its left', () => {
+    const long = 'x'.repeat(5000);
+    const w = windowPrefix('head\n' + long, 64);
+    assert.ok(long.endsWith(w) && w.length > 0 && w.length < 1000);
+  });
+
+  test('the suffix window keeps the rest of the line, then whole lines', () => {
+    const suffix = ');\n' + lines(300, 'after');
+    const w = windowSuffix(suffix, 60);
+    assert.ok(suffix.startsWith(w) && w.startsWith(');\nafter line 0'));
+    assert.ok(w.length < suffix.length && !w.endsWith('after line'));
+    assert.ok(suffix[w.length] === '\n', 'ends at a line end');
+    assert.equal(windowSuffix(suffix, 0), '');
+  });
+
+  test('FIM for models that support it, a chat prompt otherwise, output bounded by both limits', () => {
+    const window = { prefix: 'let a = ', suffix: ';\n', languageId: 'typescript' };
+    const fim = buildInlineRequest({ fim: true, maxOutputTokens: 64 }, window, { maxOutputTokens: 128 });
+    assert.deepEqual(fim.fim, { prefix: 'let a = ', suffix: ';\n' });
+    assert.equal(fim.messages, undefined);
+    assert.equal(fim.maxOutputTokens, 64);
+
+    const chat = buildInlineRequest({ fim: false, maxOutputTokens: 1024 }, window, { maxOutputTokens: 128 });
+    assert.equal(chat.fim, undefined);
+    assert.equal(chat.maxOutputTokens, 128);
+    assert.equal(chat.messages?.[0]?.role, 'system');
+    assert.match(chat.messages![0]!.content, /only|no Markdown code fences/);
+    assert.ok(chat.messages![1]!.content.endsWith(`let a = ${CURSOR_MARK};\n`));
+    assert.match(chat.messages![1]!.content, /typescript/);
+  });
+});
+
+describe('post-processing', () => {
+  const ctx = (linePrefix: string, suffix: string, maxLines = 8) => ({ linePrefix, suffix, maxLines });
+
+  test('strips Markdown fences, even mid-stream', () => {
+    assert.equal(stripFences('```ts\nfoo();\n```'), 'foo();');
+    assert.equal(stripFences('```\nfoo('), 'foo(');
+    assert.equal(postProcess('```typescript\nfoo();\n```\nExplanation', ctx('', '\n')).text, 'foo();');
+  });
+
+  test('stops where the text after the cursor resumes', () => {
+    const suffix = '\n  return x;\n}\n';
+    assert.equal(postProcess('\n  y++;\n  return x;\n}', ctx('  y = 1;', suffix)).text, '\n  y++;');
+    // ...but keeps a line equal to it that closes a block the suggestion opened.
+    const r = postProcess('\n  if (a) {\n    b();\n  }\n}\nfunction g() {}', ctx('', '\n}\n'));
+    assert.equal(r.text, '\n  if (a) {\n    b();\n  }');
+  });
+
+  test('does not repeat the rest of the line after the cursor', () => {
+    assert.equal(postProcess('a, b);', ctx('foo(', ');')).text, 'a, b');
+    assert.equal(postProcess('a, b)', ctx('foo(', ')')).text, 'a, b', 'a closer the suffix already has');
+  });
+
+  test('balances brackets: no mismatched closer, no half-written block', () => {
+    assert.equal(postProcess('a(b]', ctx('', '\n')).text, 'a(b');
+    const capped = postProcess('if (a) {\n  b();\n  c();\n  d();', ctx('', '\n', 3));
+    assert.equal(capped.text, 'if (a) {', 'a block cut by the line cap is not shown half written');
+    assert.equal(postProcess('x();\nif (a) {\n  b();', ctx('', '\n', 8)).text, 'x();');
+    assert.equal(postProcess('if (a) {\n  b();\n}', ctx('', '\n')).text, 'if (a) {\n  b();\n}');
+    assert.equal(postProcess('call("(", x);', ctx('', '\n')).text, 'call("(", x);', 'brackets in strings ignored');
+  });
+
+  test('caps the number of lines, and mid-line suggestions to one line', () => {
+    const five = 'a;\nb;\nc;\nd;\ne;';
+    assert.equal(postProcess(five, ctx('', '\n', 3)).text, 'a;\nb;\nc;');
+    assert.equal(postProcess('x, y)\nmore();', ctx('f(', 'z, w)\n')).text, 'x, y)');
+  });
+
+  test('whitespace-only suggestions are dropped', () => {
+    assert.equal(postProcess('  \n\t\n', ctx('', '\n')).text, '');
+    assert.equal(postProcess('', ctx('', '\n')).text, '');
+  });
+
+  test('mid-stream: final only once more text cannot change the result', () => {
+    assert.equal(postProcess('a;\nb', ctx('', '\n', 3), false).final, false);
+    assert.equal(postProcess('a;\nb;\nc;\nd', ctx('', '\n', 3), false).final, true);
+    assert.equal(postProcess('abc', ctx('f(', 'x)\n'), false).final, false);
+    assert.equal(postProcess('abc\n', ctx('f(', 'x)\n'), false).final, true, 'one-line mode ends at the newline');
+  });
+
+  test('a restated line start is removed', () => {
+    assert.equal(postProcess('const total = a + b;', ctx('  const total = ', '\n')).text, 'a + b;');
+  });
+});
