@@ -141,7 +141,10 @@ export class LatencyMonitor {
       if (since !== undefined && since <= this.targetMs) {
         this.state = undefined;
         // Forget the slow samples from before the switch, or they would switch it straight back.
-        this.samples.set(primary.id, (this.samples.get(primary.id) ?? []).filter((x) => x.at > s.since));
+        this.samples.set(
+          primary.id,
+          (this.samples.get(primary.id) ?? []).filter((x) => x.at > s.since),
+        );
         const reason = `complete back on ${primary.id}: p90 TTFT ${Math.round(since)} ms ≤ ${this.targetMs} ms target`;
         return this.stay(chain, 'recovered', reason);
       }
@@ -165,8 +168,21 @@ export class LatencyMonitor {
     if (p90 === undefined || p90 <= this.targetMs) return this.stay(chain, undefined);
     const alternative = this.pickAlternative(chain);
     if (!alternative) return this.stay(chain, undefined);
-    this.state = { primary: primary.id, to: alternative.id, since: now, primaryP90: p90, lastProbeAt: now, requestsSinceProbe: 0 };
-    return { chain: moveFirst(chain, alternative), switched: true, probe: false, transition: 'switched', reason: this.switchReason() };
+    this.state = {
+      primary: primary.id,
+      to: alternative.id,
+      since: now,
+      primaryP90: p90,
+      lastProbeAt: now,
+      requestsSinceProbe: 0,
+    };
+    return {
+      chain: moveFirst(chain, alternative),
+      switched: true,
+      probe: false,
+      transition: 'switched',
+      reason: this.switchReason(),
+    };
   }
 
   /** True while inline completion is moved off the primary. */

@@ -83,7 +83,11 @@ export function tightest(results: readonly KeyInfoResult[]): (KeyInfoResult & { 
   for (const r of results) {
     if (!r.ok) continue;
     if (!best) best = r;
-    else if (r.budget.remainingUsd !== null && (best.budget.remainingUsd === null || r.budget.remainingUsd < best.budget.remainingUsd)) best = r;
+    else if (
+      r.budget.remainingUsd !== null &&
+      (best.budget.remainingUsd === null || r.budget.remainingUsd < best.budget.remainingUsd)
+    )
+      best = r;
   }
   return best;
 }
@@ -102,7 +106,9 @@ export function litellmSetupProblems(config: TieredConfig, providerIds: readonly
       continue;
     }
     if (provider.kind !== 'openai') {
-      problems.push(`Setting \`tiered.litellm.providers\`: provider "${id}" has kind "${provider.kind}"; a LiteLLM proxy is kind "openai".`);
+      problems.push(
+        `Setting \`tiered.litellm.providers\`: provider "${id}" has kind "${provider.kind}"; a LiteLLM proxy is kind "openai".`,
+      );
     }
     for (const [modelId, model] of Object.entries(config.models)) {
       if (model.provider === id && model.price) {

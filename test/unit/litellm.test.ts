@@ -26,7 +26,14 @@ describe('parseKeyInfo', () => {
   test('reads spend, budget, reset and team', () => {
     const b = parseKeyInfo({
       key: 'sk-x',
-      info: { spend: 12.5, max_budget: 50, budget_reset_at: '2026-12-01T00:00:00Z', budget_duration: '30d', team_id: 'team-a', key_alias: 'alice' },
+      info: {
+        spend: 12.5,
+        max_budget: 50,
+        budget_reset_at: '2026-12-01T00:00:00Z',
+        budget_duration: '30d',
+        team_id: 'team-a',
+        key_alias: 'alice',
+      },
     });
     assert.deepEqual(b, {
       spendUsd: 12.5,
@@ -64,11 +71,19 @@ describe('wording', () => {
     assert.equal(keyBudgetNote({ spendUsd: 48.5, maxBudgetUsd: 50, remainingUsd: 1.5 }), '$1.50 left');
     assert.equal(keyBudgetNote({ spendUsd: 1.234, maxBudgetUsd: null, remainingUsd: null }), '$1.23 spent');
     assert.equal(describeKeyInfo(ok('team', 10, 50)), 'LiteLLM "team": $40 left of $50, $10 spent');
-    assert.equal(describeKeyInfo({ ok: false, providerId: 'team', message: 'boom', fetchedAt: 0 }), 'LiteLLM "team": boom');
+    assert.equal(
+      describeKeyInfo({ ok: false, providerId: 'team', message: 'boom', fetchedAt: 0 }),
+      'LiteLLM "team": boom',
+    );
   });
 
   test('tightest picks the smallest remaining budget', () => {
-    const results = [ok('a', 1, null), ok('b', 45, 50), ok('c', 1, 50), { ok: false as const, providerId: 'd', message: 'x', fetchedAt: 0 }];
+    const results = [
+      ok('a', 1, null),
+      ok('b', 45, 50),
+      ok('c', 1, 50),
+      { ok: false as const, providerId: 'd', message: 'x', fetchedAt: 0 },
+    ];
     assert.equal(tightest(results)!.providerId, 'b');
     assert.equal(tightest([]), undefined);
   });
@@ -84,7 +99,13 @@ describe('litellmSetupProblems', () => {
       models: {
         'flash-lite': { provider: 'gemini', model: 'gemini-3.1-flash-lite', tier: 'lite', maxOutputTokens: 100 },
         'flash-lite-next': { provider: 'gemini', model: 'gemini-3.5-flash-lite', tier: 'lite', maxOutputTokens: 100 },
-        pro: { provider: 'team', model: 'gpt-5', tier: 'pro', maxOutputTokens: 100, price: { inputPerMTok: 1, outputPerMTok: 2 } },
+        pro: {
+          provider: 'team',
+          model: 'gpt-5',
+          tier: 'pro',
+          maxOutputTokens: 100,
+          price: { inputPerMTok: 1, outputPerMTok: 2 },
+        },
         'pro-previous': { provider: 'team', model: 'gpt-4.1', tier: 'pro', maxOutputTokens: 100 },
       },
     });
