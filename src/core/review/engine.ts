@@ -89,6 +89,8 @@ export interface ReviewOptions {
   confirm?(preflight: Preflight): Promise<boolean>;
   /** Progress text for the notification. */
   onProgress?(message: string): void;
+  /** Called with the pre-flight figures before any check (to explain a refusal, suggest a raise). */
+  onPreflight?(preflight: Preflight): void;
 }
 
 const json = (schema: Parameters<typeof jsonSchemaFor>[2], name: string) => (m: ResolvedModel) =>
@@ -141,6 +143,7 @@ export async function runReview(
   }
   const chunks = plan.extract ? chunkFiles(input.files, EXTRACT_CHUNK_TOKENS) : [];
   const preflight = await estimateReview(deps, plan, inputTokens, tokenSource, chunks.length, input);
+  options.onPreflight?.(preflight);
   logger.info(
     `review: pre-flight ${inputTokens} tokens (${tokenSource}), estimate ${formatUsd(preflight.estimateUsd)}, ` +
       `worst case ${formatUsd(preflight.worstCaseUsd)}, left today ${formatUsd(preflight.remainingUsd)}`,
@@ -252,6 +255,7 @@ export async function runReview(
     findings: resolved,
     files: [...seen].map(([uri, path]) => ({ path, uri })),
     excluded: input.excluded,
+    ...(input.skipped?.length ? { skipped: input.skipped } : {}),
     stages,
     totals: sumStages(stages),
     decisions,

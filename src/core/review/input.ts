@@ -26,6 +26,8 @@ export interface ReviewInput {
   files: ReviewFile[];
   /** Paths left out because they match `tiered.exclude` (never sent). */
   excluded: string[];
+  /** Other files left out, with why (deleted, binary, too large). */
+  skipped?: string[];
 }
 
 export interface DiffHunk {

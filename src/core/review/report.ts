@@ -33,6 +33,7 @@ export interface ReviewReport {
   findings: ReportedFinding[];
   files: Array<{ path: string; uri: string }>;
   excluded: string[];
+  skipped?: string[];
   stages: StageRecord[];
   totals: { inputTokens: number; outputTokens: number; reasoningTokens: number; costUsd: number };
   /** Why the review ran the way it did (plan, auto depth). */
@@ -94,6 +95,7 @@ export function formatReportMarkdown(r: ReviewReport): string {
       '',
     );
   }
+  if (r.skipped?.length) out.push(`> **Not reviewed**: ${r.skipped.join(', ')}.`, '');
   if (r.summary) out.push('## Summary', '', r.summary, '');
   out.push(`## Findings (${r.findings.length})`, '');
   if (r.findings.length === 0) out.push('No problems found.', '');

@@ -1,0 +1,160 @@
+// Deep review: three commands (selection, file, uncommitted changes), findings in the Problems
+// panel with quick fixes, a report beside the editor, and a command to clear the findings.
+import * as vscode from 'vscode';
+import { ResultCache } from '../../core/review/cache';
+import { runReview, type Preflight, type ReviewDeps } from '../../core/review/engine';
+import type { ReviewInput } from '../../core/review/input';
+import { formatUsd, type ReviewReport } from '../../core/review/report';
+import { systemClock } from '../../core/types';
+import type { FeatureContext } from '../featureContext';
+import { FileCacheStore } from './cacheStore';
+import { ReviewDiagnostics } from './diagnostics';
+import { NothingToReview, changesInput, fileInput, selectionInput } from './gather';
+import { ReviewQuickFixes } from './quickFix';
+import { REPORT_SCHEME, ReportView } from './reportView';
+import { askConfirm, reportFailure } from './ui';
+
+export const REVIEW_COMMANDS = {
+  selection: 'tiered.reviewSelection',
+  file: 'tiered.reviewFile',
+  changes: 'tiered.reviewChanges',
+  clear: 'tiered.clearReviewFindings',
+  showReport: 'tiered.showReviewReport',
+} as const;
+
+type Target = 'selection' | 'file' | 'changes';
+
+/** Options a command accepts as its argument (keybindings, tests): `{ "fresh": true }`. */
+interface RunOptions {
+  fresh?: boolean;
+}
+
+function runOptions(arg: unknown): RunOptions {
+  if (arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) && 'fresh' in arg) {
+    return { fresh: (arg as { fresh: unknown }).fresh === true };
+  }
+  return {};
+}
+
+export function activateReview(ctx: FeatureContext): void {
+  const subs = ctx.extension.subscriptions;
+  const diagnostics = new ReviewDiagnostics();
+  const reports = new ReportView();
+  const cache = new ResultCache<ReviewReport>(
+    new FileCacheStore(vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'review-cache')),
+    systemClock,
+  );
+  const deps: ReviewDeps = {
+    runner: ctx.runner,
+    config: () => ctx.config(),
+    logger: ctx.logger,
+    clock: systemClock,
+    cache,
+    countTokens: (body) => ctx.countTokens('review', body),
+  };
+
+  const gather = async (target: Target, arg: unknown): Promise<ReviewInput> => {
+    const isExcluded = (uri: vscode.Uri) => ctx.isExcluded(uri);
+    const editor = vscode.window.activeTextEditor;
+    if (target === 'changes') return changesInput(arg, isExcluded, editor?.document.uri);
+    if (target === 'selection') {
+      if (!editor) throw new NothingToReview('Open a file and select the code to review.');
+      return selectionInput(editor, isExcluded);
+    }
+    // From the explorer or an editor title/context menu the file comes as a Uri.
+    if (arg instanceof vscode.Uri) return fileInput(await vscode.workspace.openTextDocument(arg), isExcluded);
+    if (!editor) throw new NothingToReview('Open the file to review first.');
+    return fileInput(editor.document, isExcluded);
+  };
+
+  const run = async (target: Target, arg: unknown, options: RunOptions): Promise<ReviewReport | undefined> => {
+    let input: ReviewInput;
+    try {
+      input = await gather(target, arg);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof NothingToReview) void vscode.window.showWarningMessage(message);
+      else void vscode.window.showErrorMessage(`Deep review: ${message}`);
+      return undefined;
+    }
+    if (input.excluded.length) ctx.logger.info(`review: not sent (tiered.exclude): ${input.excluded.join(', ')}`);
+
+    let preflight: Preflight | undefined;
+    const busy = ctx.statusBar.busy('Deep review');
+    let report: ReviewReport;
+    try {
+      report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Deep review: ${input.title}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const onCancel = token.onCancellationRequested(() => abort.abort());
+          try {
+            return await runReview(deps, input, {
+              fresh: options.fresh,
+              signal: abort.signal,
+              confirm: (p) => askConfirm(p, input.title),
+              onPreflight: (p) => (preflight = p),
+              onProgress: (message) => progress.report({ message }),
+            });
+          } finally {
+            onCancel.dispose();
+          }
+        },
+      );
+    } catch (err) {
+      busy.dispose();
+      if (await reportFailure(ctx, err, preflight)) return run(target, arg, options);
+      return undefined;
+    }
+    busy.dispose();
+
+    const shown = await diagnostics.show(report);
+    await reports.open(report);
+    if (report.fromCache) {
+      void vscode.window
+        .showInformationMessage(
+          `Deep review of ${input.title}: unchanged since ${new Date(report.fromCache.storedAt).toLocaleString()}, showing the cached result (no cost).`,
+          'Run Fresh Review',
+        )
+        .then((pick) => (pick ? run(target, arg, { fresh: true }) : undefined));
+    } else {
+      const unknown = report.findings.length - shown;
+      vscode.window.setStatusBarMessage(
+        `$(checklist) Deep review: ${report.findings.length} finding(s)${unknown ? ` (${unknown} in files not reviewed)` : ''}, ${formatUsd(report.totals.costUsd)}`,
+        8000,
+      );
+    }
+    return report;
+  };
+
+  subs.push(
+    diagnostics,
+    reports,
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    vscode.languages.registerCodeActionsProvider('*', new ReviewQuickFixes(diagnostics), {
+      providedCodeActionKinds: ReviewQuickFixes.kinds,
+    }),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.selection, (arg?: unknown) =>
+      run('selection', arg, runOptions(arg)),
+    ),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.file, (arg?: unknown) => run('file', arg, runOptions(arg))),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.changes, (arg?: unknown) => run('changes', arg, runOptions(arg))),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.clear, () => {
+      const n = diagnostics.count;
+      diagnostics.clear();
+      vscode.window.setStatusBarMessage(`Tiered: cleared ${n} review finding(s)`, 4000);
+    }),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.showReport, async () => {
+      const last = reports.last;
+      if (last) await reports.open(last);
+      else
+        void vscode.window.showInformationMessage(
+          'No deep review has run in this window yet: run "Deep Review: File" or another review command.',
+        );
+    }),
+  );
+  // Lets menus show "Clear Review Findings" only when there is something to clear.
+  const setContext = () =>
+    void vscode.commands.executeCommand('setContext', 'tiered.hasReviewFindings', diagnostics.count > 0);
+  subs.push(diagnostics.onDidChange(setContext));
+}
