@@ -1,0 +1,77 @@
+// The harness itself, checked with a tiny fixture extension (test/host/fixture-extension) so a
+// failure here points at the harness, not at Tiered: the UI helpers see what the extension shows,
+// ghost text is accepted with Tab, and stop() leaves no process behind.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { hostSkipReason, makeWorkspace } from './fixtures';
+import { statusBarElementId, Workbench } from './ui';
+
+const FIXTURE = path.join(REPO_ROOT, 'test', 'host', 'fixture-extension');
+const STATUS_ID = statusBarElementId('tiered-test.fixture', 'fixture.status');
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('test-host harness', { skip: hostSkipReason() }, () => {
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+  let wb: Workbench;
+
+  before(async () => {
+    workspace = makeWorkspace({ 'main.ts': '// fixture\n' });
+    server = await startCodeServer({ workspace: workspace.dir, extensionDevelopmentPath: FIXTURE });
+    wb = await Workbench.open(server);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    workspace?.remove();
+  });
+
+  test('reads a status bar item and runs a command from the palette', async () => {
+    assert.equal(await wb.statusBarText(STATUS_ID, 30_000), 'Fixture ready');
+    await wb.runCommand('Fixture: Mark Done');
+    await wb.statusBarItem(STATUS_ID).filter({ hasText: 'Fixture done' }).waitFor();
+  });
+
+  test('opens a file, shows multi-line ghost text and accepts it with Tab', async () => {
+    await wb.openFile('main.ts');
+    await wb.gotoEnd();
+    await wb.type('const pair = ');
+    assert.equal(await wb.waitForGhostText(), '[\n  1,\n  2,\n];');
+    await wb.acceptSuggestion();
+    await wb.page.waitForFunction(() => !document.querySelector('.monaco-editor .ghost-text-decoration'));
+    assert.equal(await wb.editorText(), '// fixture\nconst pair = [\n  1,\n  2,\n];');
+    await wb.screenshot('harness-ghost-text-accepted');
+  });
+
+  test('stop() ends the whole process group and frees the port', async () => {
+    const { pid, port } = server;
+    assert.equal(groupAlive(pid), true);
+    await wb.close();
+    await server.stop();
+    assert.equal(groupAlive(pid), false, 'processes of the code-server group are still running');
+    assert.equal(await portOpen(port), false);
+  });
+});

@@ -1,0 +1,174 @@
+// Drives the VS Code workbench in headless Chromium the way a person would: quick open, typing,
+// ghost text, Tab, the command palette, the status bar, screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import type { CodeServer } from './codeServer';
+import { RESULTS_DIR } from './fixtures';
+
+export interface OpenWorkbenchOptions {
+  folder?: string;
+  /** Reuse a browser; a fresh context is made either way. Default: launch one, closed by close(). */
+  browser?: Browser;
+  timeoutMs?: number;
+}
+
+/** VS Code ids status bar items as `<extension id>.<item id>`. */
+export function statusBarElementId(extensionId: string, itemId: string): string {
+  return `${extensionId}.${itemId}`;
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    private readonly ownBrowser: Browser | undefined,
+    private readonly closeContext: () => Promise<void>,
+  ) {}
+
+  static async open(server: CodeServer, opts: OpenWorkbenchOptions = {}): Promise<Workbench> {
+    const browser = opts.browser ?? (await launchChromium());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(opts.timeoutMs ?? 20_000);
+    const wb = new Workbench(page, opts.browser ? undefined : browser, () => context.close());
+    try {
+      await page.goto(server.workbenchUrl(opts.folder));
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: opts.timeoutMs ?? 30_000 });
+    } catch (err) {
+      await wb.close();
+      throw err;
+    }
+    return wb;
+  }
+
+  /** Opens a workspace file through quick open (Ctrl+P) and waits for its editor to have focus. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = path.basename(relativePath);
+    await this.page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 600, y: 400 } })
+      .catch(() => undefined);
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    // Wait for the file to be listed before Enter picks the first row.
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: name })
+      .first()
+      .waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+    await this.focusEditor();
+  }
+
+  editor(): Locator {
+    return this.page.locator('.editor-instance .monaco-editor').first();
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  }
+
+  /** Types like a person (key by key), so completion providers see each change. */
+  async type(text: string, delayMs = 20): Promise<void> {
+    await this.page.keyboard.type(text, { delay: delayMs });
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  /** Moves the cursor to the end of the document. */
+  async gotoEnd(): Promise<void> {
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** Waits for an inline suggestion (ghost text) and returns its visible text. */
+  async waitForGhostText(timeoutMs = 15_000): Promise<string> {
+    // The provider must be registered before typing: wait for the extension (e.g. its status bar
+    // item) first, or no request is made for what was typed.
+    const ghost = this.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
+    await ghost.waitFor({ state: 'visible', timeout: timeoutMs });
+    return this.ghostText();
+  }
+
+  /**
+   * The ghost text shown, '' when none: the inline part (`.ghost-text-decoration` spans, one per
+   * token) followed by the lines below (`.ghost-text` spans grouped by their line element).
+   */
+  async ghostText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const clean = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ');
+      const inline = Array.from(document.querySelectorAll('.monaco-editor .ghost-text-decoration'))
+        .map((e) => clean(e.textContent))
+        .join('');
+      const lines = new Map<Element, string>();
+      for (const span of Array.from(document.querySelectorAll('.monaco-editor .ghost-text'))) {
+        const line = span.parentElement ?? span;
+        lines.set(line, (lines.get(line) ?? '') + clean(span.textContent));
+      }
+      return [inline, ...lines.values()].join('\n');
+    });
+  }
+
+  async acceptSuggestion(): Promise<void> {
+    await this.page.keyboard.press('Tab');
+  }
+
+  /** The editor's text as rendered (view lines, in order); fine for the short files tests use. */
+  async editorText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const lines = Array.from(
+        document.querySelectorAll('.editor-instance .monaco-editor .view-line'),
+      ) as HTMLElement[];
+      return lines
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n');
+    });
+  }
+
+  /** Runs a command from the palette (F1) by its title, e.g. 'Tiered: Review Selection'. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** A status bar item by its element id (`statusBarElementId`) or, failing that, its aria label. */
+  statusBarItem(idOrLabel: string): Locator {
+    return this.page.locator(
+      `.part.statusbar .statusbar-item[id="${idOrLabel}"], .part.statusbar .statusbar-item[aria-label*="${idOrLabel}"]`,
+    );
+  }
+
+  async statusBarText(idOrLabel: string, timeoutMs = 15_000): Promise<string> {
+    const item = this.statusBarItem(idOrLabel).first();
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    return ((await item.textContent()) ?? '').trim();
+  }
+
+  /** Notification toasts currently shown, as text. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notification-toast .notification-list-item-message').allTextContents();
+  }
+
+  /** Saves test-results/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.closeContext().catch(() => undefined);
+    if (this.ownBrowser) await this.ownBrowser.close().catch(() => undefined);
+  }
+}
