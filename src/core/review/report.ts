@@ -101,7 +101,7 @@ export function formatReportMarkdown(r: ReviewReport): string {
   if (r.findings.length === 0) out.push('No problems found.', '');
   const byFile = new Map<string, ReportedFinding[]>();
   for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-  for (const [file, list] of byFile) {
+  for (const [file, list] of [...byFile].sort(([x], [y]) => x.localeCompare(y))) {
     out.push(`### ${file}`, '');
     list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.startLine - b.startLine);
     for (const f of list) {
