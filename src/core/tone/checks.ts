@@ -4,7 +4,7 @@ import { codeSkeleton, rebuild, splitComments, type CommentPiece } from './comme
 import type { ToneFixPlan } from './plan';
 import { parseTaggedBodies, unwrapFence } from './prompt';
 
-export type ToneFailure = 'empty' | 'unchanged' | 'tooLong' | 'altersCode' | 'malformed';
+export type ToneFailure = 'empty' | 'unchanged' | 'tooLong' | 'altersCode' | 'malformed' | 'truncated';
 
 /** The longest acceptable answer, as a multiple of the original's length. */
 export const MAX_GROWTH = 3;
@@ -15,6 +15,7 @@ export const FAILURE_MESSAGES: Record<ToneFailure, string> = {
   tooLong: `the rewrite is more than ${MAX_GROWTH}× longer than the original`,
   altersCode: 'the rewrite changes code, not only prose',
   malformed: 'the answer did not keep the comments apart',
+  truncated: 'the answer was cut off at the output limit',
 };
 
 export type Verdict =

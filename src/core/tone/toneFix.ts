@@ -3,14 +3,14 @@
 import type { CallResult, CallRunner, CallSpec } from '../calls';
 import type { TieredConfig } from '../config';
 import type { ResolvedModel } from '../router';
-import { tierFor } from '../router';
+import { route, tierFor } from '../router';
 import type { TierId } from '../types';
 import { estimateTextTokens } from '../usage';
-import { checkAnswer, MAX_GROWTH, type ToneFailure } from './checks';
+import { checkAnswer, FAILURE_MESSAGES, MAX_GROWTH, type ToneFailure } from './checks';
 import type { ToneFixPlan } from './plan';
 import { toneTarget } from './plan';
 import { toneMessages } from './prompt';
-import type { Tone } from './tones';
+import { BUILT_IN_TONES, type Tone } from './tones';
 
 export const TONE_COMMAND = 'tone';
 
@@ -62,9 +62,34 @@ export function toneCallSpec(req: ToneFixRequest): CallSpec {
   };
 }
 
-/** Runs the fix; throws what the call path throws (TieredError 'budget', 'cancelled', …). */
+/** Share of the lite model's output limit a selection may fill: rewrites run a little longer than their source. */
+const OUTPUT_HEADROOM = 0.75;
+
+/**
+ * Why the selection is too long for the command's primary model to answer in full, or undefined.
+ * Checked before sending: a rewrite cut off at the output limit must never replace the user's text.
+ */
+export function sizeProblem(config: TieredConfig, plan: SendablePlan): string | undefined {
+  const model = route(config, TONE_COMMAND).chain[0]!;
+  const target = toneTarget(plan)!;
+  const tokens = estimateTextTokens(toneMessages(target, BUILT_IN_TONES[0]!).at(-1)!.content);
+  const limit = Math.floor(model.maxOutputTokens * OUTPUT_HEADROOM);
+  if (tokens <= limit) return undefined;
+  return (
+    `The selection is about ${tokens} tokens; the tone model \`${model.id}\` answers at most ${model.maxOutputTokens} ` +
+    `(\`tiered.models.${model.id}.maxOutputTokens\`), so a rewrite could be cut off. Select at most about ${limit} tokens.`
+  );
+}
+
+/** Runs the fix; throws what the call path throws (TieredError 'budget', 'cancelled', 'invalidResponse', …). */
 export async function runToneFix(runner: CallRunner, req: ToneFixRequest): Promise<ToneFixOutcome> {
   const result = await runner.run(toneCallSpec(req));
+  const target = toneTarget(req.plan)!;
+  const promptTokens = estimateTextTokens(toneMessages(target, req.tone).at(-1)!.content);
+  const limit = toneOutputTokens(promptTokens, result.model, tierFor(req.config, TONE_COMMAND));
+  if (result.usage.outputTokens >= limit) {
+    return { kind: 'rejected', failure: 'truncated', message: FAILURE_MESSAGES.truncated, result };
+  }
   // Checked again here: the final answer (escalated or not) is what replaces the user's text.
   const verdict = checkAnswer(req.plan, result.text, { mayBeUnchanged: req.tone.mayBeUnchanged });
   if (!verdict.ok) return { kind: 'rejected', failure: verdict.failure, message: verdict.message, result };
