@@ -1,0 +1,4 @@
+export * from './overlap';
+export * from './samples';
+export * from './sampler';
+export * from './similarity';
