@@ -1,0 +1,177 @@
+// Inline ghost-text completions: the provider, pause/resume, the cap and error notices, and the
+// shown/accepted counts. The composition root calls activateInline(ctx) once.
+import * as vscode from 'vscode';
+import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource } from '../../core/completion';
+import { TieredError } from '../../core/errors';
+import { systemClock } from '../../core/types';
+import type { FeatureContext } from '../featureContext';
+import { InlinePause, pickPause, untilText } from './pause';
+import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
+import { InlineStatsStore, type InlineStats } from './stats';
+
+export const PAUSE_COMMAND = 'tiered.pauseInline';
+export const RESUME_COMMAND = 'tiered.resumeInline';
+const NOTE_KEY = 'inline';
+/** After these errors, no request for a while (the user is told once). */
+const BACKOFF_MS: Partial<Record<TieredError['reason'], number>> = {
+  auth: 60_000,
+  config: 60_000,
+  quota: 60_000,
+  rateLimit: 15_000,
+  modelNotFound: 60_000,
+};
+
+let statsStore: InlineStatsStore | undefined;
+
+/** True the first time `id` is seen (a bounded memory: ids only grow). */
+function once(seen: Set<number>, id: number): boolean {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  if (seen.size > 256) seen.delete(seen.values().next().value!);
+  return true;
+}
+
+/** Suggestions shown and accepted, per local day and model (empty before activation). */
+export function inlineStats(): InlineStats {
+  return statsStore?.snapshot() ?? {};
+}
+
+export function activateInline(ctx: FeatureContext): void {
+  const subs = ctx.extension.subscriptions;
+  const stats = new InlineStatsStore(ctx.extension.globalState);
+  statsStore = stats;
+
+  let capPaused = false;
+  let backoffUntil = 0;
+  const told = new Set<string>();
+  const shownIds = new Set<number>();
+  const acceptedIds = new Set<number>();
+
+  const paint = (): void => {
+    const until = pause.pausedUntil;
+    if (until) {
+      ctx.statusBar.setNote(
+        NOTE_KEY,
+        `$(debug-pause) inline ${untilText(until)}`,
+        'Inline suggestions are paused. Run "Tiered: Resume Inline Suggestions" to resume.',
+      );
+    } else if (capPaused) {
+      ctx.statusBar.setNote(
+        NOTE_KEY,
+        '$(debug-pause) inline: cap',
+        'Inline suggestions are paused by today\'s spend cap. Run "Tiered: Raise Today\'s Cap" to resume, or wait until tomorrow.',
+      );
+    } else ctx.statusBar.setNote(NOTE_KEY, undefined);
+  };
+  const pause = new InlinePause(ctx.extension.globalState, () => paint());
+  subs.push(pause);
+
+  const recheckCap = async (): Promise<void> => {
+    try {
+      const spend = await ctx.spend('complete');
+      if (spend.capReached !== capPaused) {
+        capPaused = spend.capReached;
+        if (!capPaused) told.delete('budget');
+        paint();
+      }
+    } catch (err) {
+      ctx.logger.warn(`Inline: could not read today's spend: ${String(err)}`);
+    }
+  };
+
+  const source: CompletionSource = async (req) => {
+    const inline = ctx.config().inline;
+    const result = await ctx.runner.run({
+      command: 'complete',
+      build: (model) => buildInlineRequest(model, req, inline),
+      signal: req.signal,
+      onText: req.onText,
+      timeoutMs: inline.timeoutMs,
+    });
+    told.clear();
+    return { text: result.text, model: result.model.id, usage: result.usage };
+  };
+
+  const engine = new CompletionEngine({
+    source,
+    clock: systemClock,
+    timers: realTimers,
+    config: () => ctx.config().inline,
+    logger: ctx.logger,
+  });
+  subs.push({ dispose: () => engine.dispose() });
+
+  const onError = (err: unknown): void => {
+    if (!TieredError.is(err)) {
+      ctx.logger.error(`Inline suggestion failed: ${String(err)}`);
+      return;
+    }
+    if (err.reason === 'cancelled') return;
+    if (err.reason === 'budget') {
+      capPaused = true;
+      paint();
+    }
+    const wait = BACKOFF_MS[err.reason];
+    if (wait) backoffUntil = Date.now() + wait;
+    if (told.has(err.reason)) return;
+    told.add(err.reason);
+    ctx.logger.warn(`Inline suggestions: ${err.message}`);
+    if (err.reason === 'budget') {
+      const raise = "Raise Today's Cap";
+      void vscode.window
+        .showWarningMessage(`Tiered: inline suggestions are paused by today's spend cap. ${err.message}`, raise)
+        .then((choice) => (choice === raise ? vscode.commands.executeCommand('tiered.raiseTodayCap') : undefined));
+    } else if (err.reason === 'auth') {
+      const set = 'Set API Key';
+      void vscode.window
+        .showErrorMessage(`Tiered: inline suggestions could not authenticate. ${err.message}`, set)
+        .then((choice) => (choice === set ? vscode.commands.executeCommand('tiered.setApiKey') : undefined));
+    } else if (wait) {
+      void vscode.window.showWarningMessage(`Tiered: inline suggestions failed (${err.reason}). ${err.message}`);
+    }
+  };
+
+  const provider = new TieredInlineProvider({
+    engine,
+    inlineConfig: () => ctx.config().inline,
+    blocked: (document) => {
+      if (pause.active) return 'paused';
+      if (capPaused) return 'cap';
+      if (Date.now() < backoffUntil) return 'backoff';
+      // An excluded file sends nothing, ever.
+      if (ctx.isExcluded(document.uri)) return 'excluded';
+      return undefined;
+    },
+    onShown: (requestId, model) => {
+      if (once(shownIds, requestId)) stats.shown(model);
+    },
+    onError,
+  });
+
+  subs.push(
+    vscode.languages.registerInlineCompletionItemProvider(
+      INLINE_SCHEMES.map((scheme) => ({ scheme })),
+      provider,
+    ),
+    vscode.commands.registerCommand(ACCEPT_COMMAND, (requestId?: number, model?: string) => {
+      if (requestId === undefined || once(acceptedIds, requestId)) stats.accepted(model);
+    }),
+    vscode.commands.registerCommand(PAUSE_COMMAND, () => pickPause(pause)),
+    vscode.commands.registerCommand(RESUME_COMMAND, () => pause.resume()),
+    // Typing rhythm for the adaptive debounce (timing only: no text leaves here).
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== vscode.window.activeTextEditor?.document) return;
+      for (const change of e.contentChanges) engine.noteEdit(change.text);
+    }),
+    ctx.onDidAppendLedger(() => void recheckCap()),
+    ctx.onDidChangeConfig(() => {
+      backoffUntil = 0;
+      told.clear();
+      void recheckCap();
+    }),
+  );
+  // A new day resets the cap; the ledger event does not fire at midnight by itself.
+  const capTimer = setInterval(() => void recheckCap(), 5 * 60_000);
+  subs.push({ dispose: () => clearInterval(capTimer) });
+  void recheckCap();
+}
