@@ -1,12 +1,15 @@
 // The harness itself, checked with a tiny fixture extension (test/host/fixture-extension) so a
 // failure here points at the harness, not at Tiered: the UI helpers see what the extension shows,
-// ghost text is accepted with Tab, and stop() leaves no process behind.
+// ghost text is accepted with Tab, in-host mocha results come back, and stop() leaves no process
+// behind.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { hostSkipReason, makeWorkspace } from './fixtures';
+import { runInHost } from './runInHost';
 import { statusBarElementId, Workbench } from './ui';
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'host', 'fixture-extension');
@@ -64,6 +67,26 @@ describe('test-host harness', { skip: hostSkipReason() }, () => {
     await wb.page.waitForFunction(() => !document.querySelector('.monaco-editor .ghost-text-decoration'));
     assert.equal(await wb.editorText(), '// fixture\nconst pair = [\n  1,\n  2,\n];');
     await wb.screenshot('harness-ghost-text-accepted');
+  });
+
+  test('runInHost runs mocha in the extension host and a failing spec exits 1', async () => {
+    const spec = path.join(workspace.dir, 'probe.spec.js');
+    fs.writeFileSync(
+      spec,
+      [
+        "const vscode = require('vscode');",
+        "describe('probe', () => {",
+        "  it('sees the fixture extension', () => { if (!vscode.extensions.getExtension('tiered-test.fixture')) throw new Error('no fixture'); });",
+        "  it('fails on purpose', () => { throw new Error('expected failure'); });",
+        '});',
+      ].join('\n'),
+    );
+    const result = await runInHost({ server, extensionDevelopmentPath: FIXTURE, specs: [spec], timeoutMs: 90_000 });
+    assert.equal(result.exitCode, 1, result.output);
+    assert.match(result.output, /✔ sees the fixture extension/);
+    assert.match(result.output, /1 passing/);
+    assert.match(result.output, /1 failing/);
+    assert.match(result.output, /expected failure/);
   });
 
   test('stop() ends the whole process group and frees the port', async () => {

@@ -1,8 +1,6 @@
-// Tiered in a real VS Code (code-server 1.100.3): the in-host smoke spec must pass, and a failing
-// spec must fail the run (so a green run means the specs really ran).
+// Tiered in a real VS Code (code-server 1.100.3): the in-host smoke spec must pass. (That a failing
+// spec fails the run is checked in harness.test.ts.)
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
@@ -34,20 +32,5 @@ describe('extension host smoke', { skip: hostSkipReason() }, () => {
     // The spec's own titles in the output prove mocha ran it, not an empty suite.
     assert.match(result.output, /registers every command it contributes/);
     assert.match(result.output, /3 passing/);
-  });
-
-  test('a failing spec makes the run exit non-zero', async () => {
-    const failing = path.join(workspace.dir, 'failing.spec.js');
-    fs.writeFileSync(
-      failing,
-      "describe('harness', () => { it('fails on purpose', () => { throw new Error('expected failure'); }); });\n",
-    );
-    try {
-      const result = await runInHost({ server, specs: [failing], timeoutMs: 90_000 });
-      assert.equal(result.exitCode, 1, result.output);
-      assert.match(result.output, /expected failure/);
-    } finally {
-      fs.rmSync(failing, { force: true });
-    }
   });
 });
