@@ -127,8 +127,11 @@ export async function runReview(
   // --- pre-flight ---------------------------------------------------------------------------------
   progress('Estimating cost…');
   const directMessages = reviewMessages(input.kind, rendered);
-  let inputTokens = localTokens;
-  let tokenSource: Preflight['tokenSource'] = 'local';
+  const chunks = plan.extract ? chunkFiles(input.files, EXTRACT_CHUNK_TOKENS) : [];
+  // First with the local estimate: a review that cannot fit is refused before even the count
+  // request carries the code anywhere.
+  let preflight = await estimateReview(deps, plan, localTokens, 'local', chunks.length, input);
+  refuseIfOverCap(preflight, options);
   if (!plan.extract && deps.countTokens) {
     const reviewModel = route(config, REVIEW_COMMAND, plan.reviewTier).chain[0]!;
     const counted = await deps
@@ -137,24 +140,15 @@ export async function runReview(
         (err: unknown) => void logger.debug(`review: token count failed, using the local estimate (${String(err)})`),
       );
     if (typeof counted === 'number' && counted > 0) {
-      inputTokens = counted;
-      tokenSource = 'provider';
+      preflight = await estimateReview(deps, plan, counted, 'provider', chunks.length, input);
+      refuseIfOverCap(preflight, options);
     }
   }
-  const chunks = plan.extract ? chunkFiles(input.files, EXTRACT_CHUNK_TOKENS) : [];
-  const preflight = await estimateReview(deps, plan, inputTokens, tokenSource, chunks.length, input);
-  options.onPreflight?.(preflight);
+  const { inputTokens, tokenSource } = preflight;
   logger.info(
     `review: pre-flight ${inputTokens} tokens (${tokenSource}), estimate ${formatUsd(preflight.estimateUsd)}, ` +
       `worst case ${formatUsd(preflight.worstCaseUsd)}, left today ${formatUsd(preflight.remainingUsd)}`,
   );
-  if (Number.isFinite(preflight.worstCaseUsd) && preflight.worstCaseUsd > preflight.remainingUsd) {
-    throw new TieredError(
-      'budget',
-      `Deep review not sent: its worst case (${formatUsd(preflight.worstCaseUsd)}) is more than what is left of today's cap ` +
-        `(${formatUsd(preflight.remainingUsd)} of ${formatUsd(preflight.capUsd)}).`,
-    );
-  }
   if (options.confirm && preflight.worstCaseUsd > config.budget.confirmAboveUsd) {
     if (!(await options.confirm(preflight))) {
       throw new TieredError('cancelled', 'Deep review cancelled before sending: nothing was spent.');
@@ -268,6 +262,17 @@ export async function runReview(
       .put(key, report)
       .catch((err: unknown) => logger.warn(`review: could not cache the result (${String(err)})`));
   return report;
+}
+
+/** Refuses, before anything is sent, a review whose worst case does not fit what is left today. */
+function refuseIfOverCap(preflight: Preflight, options: ReviewOptions): void {
+  options.onPreflight?.(preflight);
+  if (!Number.isFinite(preflight.worstCaseUsd) || preflight.worstCaseUsd <= preflight.remainingUsd) return;
+  throw new TieredError(
+    'budget',
+    `Deep review not sent: its worst case (${formatUsd(preflight.worstCaseUsd)}) is more than what is left of today's cap ` +
+      `(${formatUsd(preflight.remainingUsd)} of ${formatUsd(preflight.capUsd)}).`,
+  );
 }
 
 type Caller = (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>) => Promise<CallResult>;
