@@ -197,11 +197,14 @@ describe('review engine', () => {
   test('a worst case above what is left of the cap is refused before anything is sent', async () => {
     const { runner, deps } = setup();
     runner.remainingUsd = 0.0001;
+    let counted = 0;
+    deps.countTokens = async () => (counted++, 100);
     await assert.rejects(
       runReview(deps, input()),
       (err: unknown) => TieredError.is(err, 'budget') && /worst case/.test(err.message),
     );
     assert.equal(runner.sent.length, 0);
+    assert.equal(counted, 0, 'not even the count request carries the code');
   });
 
   test('above the threshold the user is asked once with estimate ≤ worst case and what is left; no means nothing sent', async () => {
