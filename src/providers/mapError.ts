@@ -33,6 +33,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // An HTTP date has a month name; bare numbers like "-5" would parse as years.
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -153,7 +153,9 @@ describe('OpenAI adapter', () => {
   });
 
   test('abort mid-stream: socket closed early, cancelled with the partial text', async () => {
-    server.enqueue({ text: 'a fairly long answer that streams slowly, token by token', tokensPerSecond: 40 });
+    // Long and slow, so the server is still sending when the client aborts, however loaded the machine.
+    const text = 'a fairly long answer that streams slowly, token by token. '.repeat(8);
+    server.enqueue({ text, tokensPerSecond: 20 });
     const controller = new AbortController();
     const seen: string[] = [];
     const err = await rejection(() =>
@@ -164,7 +166,7 @@ describe('OpenAI adapter', () => {
     );
     assertReason(err, 'cancelled');
     assert.equal(err.details.partial?.text, seen.join(''));
-    assert.ok('a fairly long answer that streams slowly, token by token'.startsWith(seen.join('')));
+    assert.ok(text.startsWith(seen.join('')));
     assert.equal(err.details.partial?.usage, null);
     assert.equal(typeof err.details.partial?.ttftMs, 'number');
     await server.idle();
@@ -181,7 +183,7 @@ describe('OpenAI adapter', () => {
   });
 
   test('an exception in onText is rethrown unchanged and closes the stream', async () => {
-    server.enqueue({ text: 'several tokens of text to stream', tokensPerSecond: 40 });
+    server.enqueue({ text: 'several tokens of text to stream. '.repeat(10), tokensPerSecond: 20 });
     const boom = new Error('listener failed');
     await assert.rejects(
       client.stream(chat('gpt-local', 'go'), () => {

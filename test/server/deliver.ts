@@ -107,15 +107,20 @@ function startStream(ex: Exchange, plan: ReplyPlan): void {
 }
 
 /** Writes one SSE event; destroys the socket instead when a cut fault says this is the breaking point. */
-function writeEvent(ex: Exchange, plan: ReplyPlan, payload: string, fault: Fault | undefined): boolean {
+async function writeEvent(ex: Exchange, plan: ReplyPlan, payload: string, fault: Fault | undefined): Promise<boolean> {
   if (ex.closed) return false;
   if (fault?.kind === 'cut' && ex.entry.chunksSent >= fault.afterChunks) {
-    destroy(ex);
+    await cut(ex, fault);
     return false;
   }
   ex.res.write(`data: ${payload}${plan.eventEnd}`);
   ex.entry.chunksSent++;
   return true;
+}
+
+async function cut(ex: Exchange, fault: { pauseMs?: number }): Promise<void> {
+  await sleep(fault.pauseMs ?? 100, ex);
+  destroy(ex);
 }
 
 export async function deliver(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Promise<void> {
@@ -148,7 +153,7 @@ export async function deliver(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Prom
 
   startStream(ex, plan);
   await sleep(knobs.ttftMs, ex);
-  for (const payload of plan.head()) if (!writeEvent(ex, plan, payload, fault)) return;
+  for (const payload of plan.head()) if (!(await writeEvent(ex, plan, payload, fault))) return;
 
   const perChunk = Math.max(1, knobs.tokensPerChunk);
   const interval =
@@ -165,17 +170,17 @@ export async function deliver(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Prom
     if (chunk > 0) await sleep(start + chunk * interval - Date.now(), ex);
     const at = total === 0 ? 0 : from % total;
     const payload = plan.content(at, Math.min(at + perChunk, total));
-    if (!writeEvent(ex, plan, payload, fault)) return;
+    if (!(await writeEvent(ex, plan, payload, fault))) return;
     if (fault?.kind === 'malformedJson') {
-      writeEvent(ex, plan, plan.brokenPayload, undefined);
+      await writeEvent(ex, plan, plan.brokenPayload, undefined);
       ex.res.end();
       return;
     }
   }
-  for (const payload of plan.tail()) if (!writeEvent(ex, plan, payload, fault)) return;
+  for (const payload of plan.tail()) if (!(await writeEvent(ex, plan, payload, fault))) return;
   if (fault?.kind === 'cut') {
     // Cut after the last event: the stream ends without its terminator.
-    destroy(ex);
+    await cut(ex, fault);
     return;
   }
   ex.res.end();
@@ -211,7 +216,7 @@ async function deliverJson(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Promise
       ...plan.headers,
     });
     ex.res.write(text.slice(0, Math.floor(text.length / 2)));
-    destroy(ex);
+    await cut(ex, fault);
     return;
   }
   sendJson(ex, 200, plan.body(), plan.headers);

@@ -58,6 +58,7 @@ export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
   const response = (piece: string, outputTokens: number, finishReason?: string): Json => {
     const candidate: Json = { content: { parts: [{ text: piece }], role: 'model' }, index: 0 };
     if (finishReason) candidate.finishReason = finishReason;
+    else if (knobs.continuationToken) candidate.continuationToken = knobs.continuationToken;
     const r: Json = { candidates: [candidate], modelVersion, responseId };
     if (!knobs.usage?.omit) r.usageMetadata = usageAt(outputTokens);
     return r;

@@ -40,8 +40,11 @@ export interface UsageScript {
 export type Fault =
   /** An HTTP error with the provider's error body. `retryAfter` is the header value (seconds or an HTTP date). */
   | { kind: 'status'; status: number; retryAfter?: string; quota?: boolean; message?: string }
-  /** Destroy the socket after `afterChunks` SSE events (non-stream: after half the body). */
-  | { kind: 'cut'; afterChunks: number }
+  /**
+   * Destroy the socket after `afterChunks` SSE events (non-stream: after half the body). The server
+   * pauses `pauseMs` (default 100) first, so the client has read what came before, as in a real drop.
+   */
+  | { kind: 'cut'; afterChunks: number; pauseMs?: number }
   /** A body / SSE event that is not valid JSON. */
   | { kind: 'malformedJson' }
   /** Bytes without SSE framing (no `data:` lines, no blank-line terminator). */
@@ -70,6 +73,11 @@ export interface Knobs {
   litellmCostUsd?: number;
   /** Model name reported back (default: the requested one). */
   servedModel?: string;
+  /**
+   * Gemini only: a `continuationToken` on every content chunk, as long decodes send. An SDK with
+   * automatic continuation would re-request a dropped stream with it (a second billed request).
+   */
+  continuationToken?: string;
 }
 
 /** One queued response: knobs for the next matching request only. */
@@ -119,7 +127,7 @@ export const faults = {
     status,
     ...opts,
   }),
-  cut: (afterChunks: number): Fault => ({ kind: 'cut', afterChunks }),
+  cut: (afterChunks: number, pauseMs?: number): Fault => ({ kind: 'cut', afterChunks, pauseMs }),
   malformedJson: (): Fault => ({ kind: 'malformedJson' }),
   malformedSse: (): Fault => ({ kind: 'malformedSse' }),
   wrongContentType: (): Fault => ({ kind: 'wrongContentType' }),
