@@ -169,7 +169,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const waitMs = options.waitMs ?? staleMs + 5000;
   const minDelay = options.retryMinMs ?? 1;
-  const maxDelay = options.retryMaxMs ?? 25;
+  const maxDelay = options.retryMaxMs ?? 8;
   const deadline = Date.now() + waitMs;
   let attempt = 0;
   let lastHolder: LockInfo | undefined;
