@@ -1,6 +1,12 @@
 // Ledger records for the spend tests and the panel page: a few days of calls with round numbers,
 // so expected figures can be worked out by hand.
+import { defaultConfig } from '../../src/core/config';
+import { PriceBook } from '../../src/core/prices';
+import { SpendCache } from '../../src/core/spend/cache';
+import { resolveRange } from '../../src/core/spend/days';
 import type { LedgerRecord } from '../../src/core/types';
+import { buildPanelData, priceViews, RECENT_LIMIT } from '../../src/vscode/panel/data';
+import type { PanelData } from '../../src/webview/protocol';
 
 /** ISO time of a local wall-clock moment (the panel groups by local day). */
 export function localIso(day: string, hour: number, minute = 0): string {
@@ -81,4 +87,26 @@ export function fixtureRecords(): LedgerRecord[] {
       reason: 'daily cap, "review" over $2',
     }),
   ];
+}
+
+/** The panel data of the fixture for the 7 days ending 2026-11-23, built by the host's own code. */
+export function fixturePanelData(): PanelData {
+  const config = defaultConfig();
+  const book = new PriceBook({ clock: { now: () => Date.parse('2026-11-23T12:00:00Z') } });
+  const cache = new SpendCache({
+    priceAtPro: fixturePriceAtPro,
+    recentLimit: RECENT_LIMIT,
+    tierOrder: Object.keys(config.tiers),
+  });
+  const range = { kind: '7d' } as const;
+  const days = resolveRange(range, '2026-11-23');
+  cache.load(days, fixtureRecords(), new Set(['2026-11-23']));
+  return buildPanelData({
+    config,
+    cache,
+    range,
+    days,
+    today: { day: '2026-11-23', spentUsd: 0.403, capUsd: 5 },
+    prices: priceViews(config, book),
+  });
 }

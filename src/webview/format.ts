@@ -1,0 +1,44 @@
+// Number and date formatting for the panel (fixed en-US style so figures read the same everywhere).
+
+export function money(usd: number): string {
+  if (!Number.isFinite(usd)) return '—';
+  const sign = usd < 0 ? '−' : '';
+  const a = Math.abs(usd);
+  if (a === 0) return '$0.00';
+  if (a < 0.01) return `${sign}$${a.toFixed(4)}`;
+  return `${sign}$${a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function percent(share: number): string {
+  return Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '—';
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function ms(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${count(Math.round(n))} ms`;
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Local "MM-DD HH:MM:SS" for the calls table. */
+export function time(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** "Nov 23" from YYYY-MM-DD. */
+export function shortDay(day: string): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const [, m, d] = day.split('-').map(Number) as [number, number, number];
+  return `${months[m - 1] ?? '?'} ${d}`;
+}
+
+export function rate(perMTok: number | undefined): string {
+  return perMTok === undefined ? '—' : `$${perMTok.toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
+}
