@@ -1,0 +1,4 @@
+export * from './edits';
+export * from './reprice';
+export * from './stats';
+export * from './suggest';
