@@ -117,10 +117,18 @@ function httpStatus(url: string): Promise<number> {
   });
 }
 
-const live = new Set<ChildProcess>();
-// If the test process dies without stopping its servers, take their process groups with it.
+const live = new Map<ChildProcess, string | undefined>();
+// If the test process dies without stopping its servers, take their process groups (and temporary
+// folders, best effort) with it.
 process.once('exit', () => {
-  for (const child of live) killGroup(child, 'SIGKILL');
+  for (const [child, temp] of live) {
+    killGroup(child, 'SIGKILL');
+    try {
+      if (temp) fs.rmSync(temp, { recursive: true, force: true });
+    } catch {
+      // a dying process may still be writing there; leave it to the OS's tmp cleaning
+    }
+  }
 });
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -213,7 +221,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
-  live.add(child);
+  live.set(child, opts.keepTemp ? undefined : tempRoot);
   let exited = false;
   child.once('exit', () => {
     exited = true;
