@@ -1,0 +1,210 @@
+// Deep review in a real VS Code (code-server) against the local model server, which answers every
+// review with findings scripted from the prompt: each numbered line holding "BUG" becomes a finding
+// ("BUG!" an error, "BUG:" a warning; "FIX: code" a replacement). The in-host spec
+// (suite/review.spec.ts) drives the commands; this side checks what reached the wire.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { runInHost } from './runInHost';
+
+const CALC_HEAD = [
+  'export function divide(a: number, b: number): number {',
+  '  return a / b; // BUG! no zero check',
+  '}',
+  '',
+  'export function total(xs: number[]): number {',
+  '  let t = 0;',
+  '  for (let i = 0; i <= xs.length; i++) t += xs[i]; // BUG: off by one FIX: for (let i = 0; i < xs.length; i++) t += xs[i];',
+  '  return t;',
+  '}',
+  '',
+].join('\n');
+// Uncommitted: one added line with a finding.
+const CALC_WORKING = `${CALC_HEAD}\nexport const half = (x: number) => x / 0; // BUG: divides by zero\n`;
+const NEW_FILE = 'export const ok = 1;\nexport const bad = JSON.parse(input); // BUG: input is undefined\n';
+const SECRET = 'SECRET_VALUE_1234';
+
+/** The scripted reviewer: findings for every "BUG" line the prompt shows (for diffs, added lines only). */
+export function scriptedFindings(req: ScriptRequest): string {
+  const user = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
+  const findings: unknown[] = [];
+  let file = '';
+  let diff = false;
+  for (const line of user.split('\n')) {
+    const header = /^=== FILE: (\S+)(.*)===$/.exec(line);
+    if (header) {
+      file = header[1]!;
+      diff = header[2]!.includes('new-side line numbers');
+      continue;
+    }
+    const m = /^\s*(\d+) ?([+ ]?)\| (.*)$/.exec(line);
+    if (!m || !file) continue;
+    const [, num, mark, code] = m;
+    if (diff && mark !== '+') continue;
+    const bug = /BUG(!|:) (.*?)(?: FIX: (.*))?$/.exec(code!);
+    if (!bug) continue;
+    const indent = /^\s*/.exec(code!)![0];
+    findings.push({
+      file,
+      startLine: Number(num),
+      endLine: Number(num),
+      severity: bug[1] === '!' ? 'error' : 'warning',
+      category: 'bug',
+      title: bug[2]!.trim(),
+      explanation: 'Scripted by the test model server.',
+      replacement: bug[3] ? indent + bug[3] : null,
+    });
+  }
+  return JSON.stringify({ summary: `${findings.length} scripted finding(s).`, findings });
+}
+
+function git(cwd: string, ...args: string[]): void {
+  const r = spawnSync('git', ['-c', 'user.name=Tiered Test', '-c', 'user.email=test@example.invalid', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+}
+
+const generate = (s: ModelServer) => s.log.filter((r) => r.route === 'gemini.generate' || r.route === 'openai.chat');
+
+describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
+  let models: ModelServer;
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+
+  before(async () => {
+    ensureExtensionBuilt();
+    models = await startModelServer({ knobs: { text: scriptedFindings } });
+    // The slow pro model streams a long answer for ~20 s, so the spec can cancel it mid-stream.
+    models.setModelKnobs('slow-pro-model', { tokensPerSecond: 60, text: `{"summary": "${'x'.repeat(4800)}"` });
+    workspace = makeWorkspace({
+      'src/calc.ts': CALC_HEAD,
+      'src/other.ts': 'export const answer = 42;\n',
+      '.env': 'TOKEN=placeholder\n',
+      '.gitignore': 'node_modules\n',
+    });
+    git(workspace.dir, 'init', '-q', '-b', 'main');
+    git(workspace.dir, 'add', '-A');
+    git(workspace.dir, 'commit', '-q', '-m', 'initial');
+    fs.writeFileSync(path.join(workspace.dir, 'src/calc.ts'), CALC_WORKING);
+    fs.writeFileSync(path.join(workspace.dir, 'src/new.ts'), NEW_FILE);
+    fs.writeFileSync(path.join(workspace.dir, '.env'), `TOKEN=${SECRET}\n`);
+    const price = (input: number, output: number) => ({ inputPerMTok: input, outputPerMTok: output });
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: REPO_ROOT,
+      userSettings: {
+        'git.enabled': true,
+        'git.autoRepositoryDetection': true,
+        'tiered.providers': [
+          { id: 'local-gemini', kind: 'gemini', baseUrl: models.geminiBaseUrl },
+          { id: 'local-openai', kind: 'openai', baseUrl: models.openaiBaseUrl },
+        ],
+        'tiered.models': {
+          'local-lite': {
+            provider: 'local-openai',
+            model: 'lite-model',
+            tier: 'lite',
+            maxOutputTokens: 1024,
+            price: price(0.1, 0.4),
+          },
+          'local-pro': {
+            provider: 'local-gemini',
+            model: 'pro-model',
+            tier: 'pro',
+            maxOutputTokens: 8192,
+            price: price(2, 12),
+          },
+          'local-pro-slow': {
+            provider: 'local-openai',
+            model: 'slow-pro-model',
+            tier: 'pro',
+            maxOutputTokens: 8192,
+            price: price(2, 12),
+          },
+        },
+        'tiered.tiers': { lite: ['local-lite'], pro: ['local-pro'] },
+        'tiered.budget': { dailyCapUsd: 50, confirmAboveUsd: 100 },
+        'tiered.inline': { enabled: false },
+      },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await models?.close();
+    workspace?.remove();
+  });
+
+  const run = async (grep: string, shot: string) => {
+    const result = await runInHost({
+      server,
+      specs: ['review'],
+      grep,
+      timeoutMs: 150_000,
+      mochaTimeoutMs: 60_000,
+      screenshotPath: resultPath(shot),
+    });
+    assert.equal(result.exitCode, 0, result.output);
+    assert.doesNotMatch(result.output, /0 passing/, result.output);
+    return result;
+  };
+
+  test('file review: diagnostics, quick fix, cache, confirmation', async () => {
+    models.clearLog();
+    const result = await run('reviews a file|quick fix|asks before', 'host-review-file.png');
+    assert.match(result.output, /3 passing/);
+    await models.idle();
+    const calls = generate(models);
+    // First review, then the confirmed one; the cached re-run and the declined one sent nothing.
+    assert.deepEqual(
+      calls.map((c) => c.model),
+      ['pro-model', 'pro-model'],
+    );
+    for (const c of calls) {
+      const cfg = (c.body as { generationConfig?: Record<string, unknown> }).generationConfig ?? {};
+      assert.equal(cfg.responseMimeType, 'application/json');
+      assert.ok(cfg.responseJsonSchema, 'the findings schema is sent as Gemini responseJsonSchema');
+    }
+    assert.ok(
+      models.log.some((r) => r.route === 'gemini.countTokens'),
+      "the provider's count endpoint was used",
+    );
+  });
+
+  test('a refused review sends nothing, not even a token count', async () => {
+    models.clearLog();
+    await run('refused', 'host-review-refused.png');
+    await models.idle();
+    assert.deepEqual(
+      models.log.map((r) => r.route),
+      [],
+    );
+  });
+
+  test('uncommitted changes: staged + unstaged + untracked, excluded files never sent', async () => {
+    models.clearLog();
+    await run('uncommitted', 'host-review-changes.png');
+    await models.idle();
+    const calls = generate(models);
+    assert.equal(calls.length, 1);
+    for (const r of models.log)
+      assert.ok(!JSON.stringify(r.body).includes(SECRET), `${r.route} carried the excluded .env`);
+  });
+
+  test('cancel mid-review closes the stream', async () => {
+    models.clearLog();
+    await run('cancel mid-review', 'host-review-cancel.png');
+    await models.idle();
+    const slow = models.log.filter((r) => r.model === 'slow-pro-model');
+    assert.equal(slow.length, 1, 'no retry after a cancel');
+    assert.equal(slow[0]!.clientClosedEarly, true, 'the stream was closed by the extension');
+    assert.ok(slow[0]!.chunksSent > 0);
+  });
+});
