@@ -152,7 +152,12 @@ export function commandStats(
       const isInline = command === INLINE_COMMAND;
       let shown = 0;
       let acceptedInline = 0;
-      if (isInline) for (const c of inlineByModel.values()) ((shown += c.shown), (acceptedInline += c.accepted));
+      if (isInline) {
+        for (const c of inlineByModel.values()) {
+          shown += c.shown;
+          acceptedInline += c.accepted;
+        }
+      }
       const accepted = isInline ? acceptedInline : counts.ok;
       const byTier: Record<TierId, CallCounts> = {};
       for (const [tier, tierList] of groupBy(list, (r) => r.tier)) byTier[tier] = countCalls(tierList);
