@@ -37,9 +37,16 @@ let capsDirty = false;
 let seq = 0;
 const pending = new Map<string, string>();
 
+let lastLoad = '';
+
+function sameRange(a: RangeSpec, b: RangeSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function send(message: DistributiveOmit<PanelMessage, 'requestId'>, label: string): void {
   const requestId = `r${++seq}-${Date.now().toString(36)}`;
   pending.set(requestId, label);
+  if (label === 'Loading') lastLoad = requestId;
   vscode.postMessage({ ...message, requestId } as PanelMessage);
   setStatus(`${label}…`, 'busy');
 }
@@ -182,6 +189,15 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (!msg || typeof msg !== 'object') return;
   switch (msg.type) {
     case 'data': {
+      // Answers to an older range request, and live updates for a range the user has left, are stale.
+      if (
+        msg.requestId
+          ? msg.requestId !== lastLoad && pending.get(msg.requestId) === 'Loading'
+          : !sameRange(msg.data.range, state.range)
+      ) {
+        if (msg.requestId) pending.delete(msg.requestId);
+        break;
+      }
       const rangeChanged = JSON.stringify(state.data?.days) !== JSON.stringify(msg.data.days);
       state = { ...state, range: msg.data.range, data: msg.data };
       save();

@@ -115,6 +115,7 @@ function serve(theme: Theme): Promise<{ server: Server; origin: string }> {
 /** Installed in the page before its scripts: the webview API VS Code would provide. */
 function fakeVsCodeApi(arg: { data: PanelData | null; state: unknown }): void {
   type Msg = { type: string; requestId: string };
+  // Tests set sessionStorage.__noReply to see what the panel shows before the host answers.
   const w = window as unknown as Record<string, unknown>;
   const posted: Msg[] = [];
   w.__posted = posted;
@@ -130,8 +131,9 @@ function fakeVsCodeApi(arg: { data: PanelData | null; state: unknown }): void {
     postMessage(m: Msg) {
       posted.push(JSON.parse(JSON.stringify(m)));
       const data = w.__fixture as PanelData | null;
-      if ((m.type === 'ready' || m.type === 'setRange') && data && w.__autoReply !== false) {
-        reply({ type: 'data', requestId: m.requestId, data });
+      if ((m.type === 'ready' || m.type === 'setRange') && data && !sessionStorage.getItem('__noReply')) {
+        const range = (m as unknown as { range?: unknown }).range ?? data.range;
+        reply({ type: 'data', requestId: m.requestId, data: { ...data, range } });
       } else if (m.type === 'setCaps' || m.type === 'raiseToday' || m.type === 'exportCsv') {
         reply({ type: 'result', requestId: m.requestId, ok: true, message: `${m.type} done` });
       }

@@ -1,0 +1,168 @@
+// The cost panel page in real headless Chromium, under its real CSP, fed the fixture's data.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PanelData } from '../../src/webview/protocol';
+import { fixturePanelData } from './fixture';
+import { CHROMIUM, ROOT, openPanelPage, type PanelPage, type Theme } from './harness';
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (run scripts/setup-test-host.sh)`;
+
+async function lastPosted(p: PanelPage, type: string): Promise<Record<string, unknown> | undefined> {
+  return (await p.posted()).filter((m) => m.type === type).pop();
+}
+
+describe('cost panel page', { skip }, () => {
+  let p: PanelPage;
+  let data: PanelData;
+
+  before(async () => {
+    data = fixturePanelData();
+    p = await openPanelPage(data);
+    await p.page.waitForSelector('#section-prices');
+  });
+  after(async () => {
+    await p?.close();
+  });
+
+  test('handshake: the panel says ready with its range and a request id', async () => {
+    const ready = await lastPosted(p, 'ready');
+    assert.deepEqual(ready?.range, { kind: '7d' });
+    assert.match(String(ready?.requestId), /\S/);
+  });
+
+  test('every section renders the fixture figures', async () => {
+    const text = (sel: string) => p.page.locator(sel).innerText();
+    assert.match(await text('#totals'), /\$0\.91 over 9 call\(s\), 2026-11-17 to 2026-11-23 · 1 refused/);
+
+    // Spend per day: one stack per day of the range, tier segments with their amounts.
+    assert.equal(await p.page.locator('#section-days g.day').count(), 7);
+    assert.equal(await p.page.locator('#section-days g.day[data-day="2026-11-22"] rect').count(), 2);
+    assert.match(
+      (await p.page.locator('#section-days g.day[data-day="2026-11-22"] > title').textContent()) ?? '',
+      /\$0\.50/,
+    );
+    assert.equal(await p.page.locator('#section-days g.day[data-day="2026-11-19"] rect').count(), 0);
+
+    const commands = await p.page
+      .locator('#section-commands g.bar-row')
+      .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-key'), g.querySelector('text.value')?.textContent]));
+    assert.deepEqual(commands, [
+      ['review', '$0.90 · 3 call(s)'],
+      ['complete', '$0.0050 · 5 call(s)'],
+      ['tone', '$0.0020 · 1 call(s)'],
+    ]);
+    const models = await p.page
+      .locator('#section-models g.bar-row')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-key')));
+    assert.deepEqual(models, ['pro', 'flash-lite', 'flash-lite-next']);
+
+    assert.equal(await text('[data-figure="saved"]'), '$0.16');
+    assert.equal(await text('[data-figure="saved-share"]'), '15.0%');
+    assert.equal(await text('[data-figure="all-pro"]'), '$1.07');
+
+    assert.match(await text('#section-tiers tr[data-tier="lite"]'), /\$0\.0070\s+0\.8%\s+6/);
+    assert.match(await text('#section-tiers tr[data-tier="pro"]'), /\$0\.90\s+99\.2%\s+3/);
+    assert.match(await text('#pro-warning'), /Pro is 99\.2% of spend, more than 30%/);
+
+    assert.equal(await p.page.locator('#section-calls tbody tr').count(), 9);
+    assert.match(await text('#section-calls tbody tr:first-child'), /review\s+pro\s+pro[\s\S]*refused \(daily cap/);
+
+    assert.match(await text('#caps-today'), /Today: \$0\.40 spent of \$5\.00/);
+    assert.equal(await p.page.locator('#cap-daily').evaluate((e) => (e as HTMLInputElement).value), '5');
+    assert.equal(await p.page.locator('#cap-soft').evaluate((e) => (e as HTMLInputElement).value), '80');
+
+    assert.equal(await p.page.locator('#section-prices tbody tr').count(), 4);
+    assert.match(
+      await text('#section-prices tr[data-model="pro"]'),
+      /gemini-3\.1-pro-preview[\s\S]*bundled \(2026-09-23\)[\s\S]*\$2[\s\S]*\$12/,
+    );
+    assert.match(await text('#price-data'), /@pydantic\/genai-prices 0\.1\.8 published 2026-09-23/);
+  });
+
+  test('no CSP violation and no console error under the real policy', async () => {
+    assert.deepEqual(await p.problems(), []);
+  });
+
+  test('a screenshot of each theme is saved', async () => {
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await p.page.screenshot({ path: join(ROOT, 'test-results', 'panel.png'), fullPage: true });
+    for (const theme of ['light', 'hc'] as Theme[]) {
+      const other = await openPanelPage(data, { theme });
+      try {
+        await other.page.waitForSelector('#section-prices');
+        await other.page.screenshot({ path: join(ROOT, 'test-results', `panel-${theme}.png`), fullPage: true });
+        assert.deepEqual(await other.problems(), []);
+      } finally {
+        await other.close();
+      }
+    }
+    assert.ok(existsSync(join(ROOT, 'test-results', 'panel.png')));
+  });
+
+  test('the calls table sorts by a column and filters by text', async () => {
+    await p.page.locator('#section-calls button[data-sort="costUsd"]').click();
+    const costs = await p.page.locator('#section-calls tbody tr td:nth-child(8)').allInnerTexts();
+    assert.deepEqual(costs.slice(0, 3), ['$0.50', '$0.40', '$0.0020']);
+    assert.equal(await p.page.locator('#section-calls th[aria-sort="descending"]').innerText(), 'Cost ▼');
+    await p.page.locator('#section-calls button[data-sort="costUsd"]').click();
+    assert.equal((await p.page.locator('#section-calls tbody tr td:nth-child(8)').allInnerTexts())[8], '$0.50');
+
+    await p.page.locator('#calls-filter input').fill('tone');
+    assert.equal(await p.page.locator('#section-calls tbody tr').count(), 1);
+    assert.match(await p.page.locator('#calls-count').innerText(), /^1 of the 9 newest/);
+    await p.page.locator('#calls-filter input').fill('');
+    assert.equal(await p.page.locator('#section-calls tbody tr').count(), 9);
+  });
+
+  test('saving caps sends setCaps with the typed values', async () => {
+    await p.page.locator('#cap-daily input').fill('7.5');
+    await p.page.locator('#cap-soft input').fill('70');
+    await p.page.locator('#cap-cmd-review input').fill('2');
+    await p.page.locator('#caps-save').click();
+    await p.page.waitForFunction(() => document.getElementById('status')?.textContent === 'setCaps done');
+    const msg = await lastPosted(p, 'setCaps');
+    assert.deepEqual(msg?.caps, { dailyCapUsd: 7.5, perCommandUsd: { review: 2 }, softThreshold: 0.7 });
+    assert.match(String(msg?.requestId), /\S/);
+  });
+
+  test('an invalid cap is named and not sent', async () => {
+    const before = (await p.posted()).length;
+    await p.page.locator('#cap-cmd-tone input').fill('-3');
+    await p.page.locator('#caps-save').click();
+    assert.match(await p.page.locator('#caps-error').innerText(), /Cap for "tone"/);
+    assert.equal((await p.posted()).length, before);
+    await p.page.locator('#cap-cmd-tone input').fill('');
+  });
+
+  test("raise today's cap, export and range buttons send their messages", async () => {
+    await p.page.locator('#raise-amount input').fill('2.5');
+    await p.page.locator('#raise-today').click();
+    assert.equal((await lastPosted(p, 'raiseToday'))?.amountUsd, 2.5);
+    await p.page.locator('#export-csv').click();
+    assert.ok(await lastPosted(p, 'exportCsv'));
+    await p.page.locator('vscode-button[data-range="30d"]').click();
+    assert.deepEqual((await lastPosted(p, 'setRange'))?.range, { kind: '30d' });
+    await p.page.locator('#range-from input').fill('2026-11-01');
+    await p.page.locator('#range-to input').fill('2026-11-20');
+    await p.page.locator('#range-apply').click();
+    assert.deepEqual((await lastPosted(p, 'setRange'))?.range, {
+      kind: 'custom',
+      from: '2026-11-01',
+      to: '2026-11-20',
+    });
+  });
+
+  test('hidden and shown again, the panel restores its state before the host answers', async () => {
+    await p.page.evaluate(() => sessionStorage.setItem('__noReply', '1'));
+    await p.page.reload();
+    await p.page.waitForSelector('#section-prices');
+    // Rendered from the saved state: the host has not answered this load's ready.
+    assert.match(await p.page.locator('#totals').innerText(), /\$0\.91 over 9 call\(s\)/);
+    assert.equal(await p.page.locator('#calls-filter').evaluate((e) => (e as HTMLInputElement).value), '');
+    const posted = await p.posted();
+    assert.equal(posted.length, 1);
+    assert.deepEqual(posted[0]?.range, { kind: 'custom', from: '2026-11-01', to: '2026-11-20' });
+  });
+});
