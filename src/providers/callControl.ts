@@ -40,7 +40,8 @@ export class CallControl {
 
   /** Records a text delta (empty deltas do not count as the first token) and forwards it. */
   addText(delta: string): void {
-    if (!delta || this.callbackError) return;
+    // Nothing counts after an abort: the partial is exactly what the caller was shown.
+    if (!delta || this.controller.signal.aborted) return;
     this.ttftMs ??= Math.round(performance.now() - this.started);
     this.text += delta;
     try {

@@ -163,6 +163,16 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
   if (control?.stopReason === 'timeout') return make('timeout', `no complete answer within ${control.timeoutMs} ms`);
 
   const failure = failureOf(err);
+  if (failure && failure.status === undefined) {
+    // An error event inside a 200 stream with no status: the server gave up mid-answer.
+    const text = typeof failure.error?.message === 'string' ? failure.error.message : '';
+    return make(
+      'server',
+      text
+        ? `error event in the stream: ${redact(text, ctx.apiKey ? [ctx.apiKey] : []).slice(0, 300)}`
+        : 'error event in the stream',
+    );
+  }
   if (failure?.status !== undefined) {
     const reason = reasonForStatus(failure.status, failure.error);
     const retryAfterMs = retryAfterOf(failure);

@@ -44,6 +44,13 @@ const CASES: Case[] = [
   { name: '500', fault: faults.status(500), reason: 'server', status: 500 },
   { name: '503', fault: faults.status(503), reason: 'server', status: 503 },
   { name: 'stream cut mid-way', fault: faults.cut(4), reason: 'network', partialText: true },
+  {
+    name: 'error event mid-stream',
+    fault: faults.streamError(3, 503),
+    reason: 'server',
+    status: 503,
+    partialText: true,
+  },
   { name: 'malformed JSON event', fault: faults.malformedJson(), reason: 'invalidResponse', partialText: true },
   { name: 'malformed SSE framing', fault: faults.malformedSse(), reason: 'invalidResponse' },
   { name: 'wrong content type', fault: faults.wrongContentType(), reason: 'invalidResponse' },

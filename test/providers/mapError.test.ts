@@ -55,4 +55,14 @@ describe('status mapping details', () => {
       assert.match(err.message, /Incorrect API key provided/);
     });
   }
+
+  test('openai: an error event without a code inside a 200 stream is a server error, with the partial', async () => {
+    const client = createModelClient(providerFor(server, 'openai'), 'k-123456789');
+    server.fault({ kind: 'streamError', afterChunks: 3, status: 0 });
+    const err = await rejection(() => client.stream(chat('m', 'tell me more')));
+    assertReason(err, 'server');
+    assert.equal(err.details.status, undefined);
+    assert.ok((err.details.partial?.text ?? '').length > 0);
+    assert.match(err.message, /failed mid-stream/);
+  });
 });

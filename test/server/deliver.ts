@@ -64,6 +64,8 @@ export interface ReplyPlan {
   headers: Record<string, string>;
   /** A syntactically broken payload in this provider's shape, for malformedJson. */
   brokenPayload: string;
+  /** The provider's in-stream error event for a status, for streamError. */
+  errorPayload(status: number): string;
 }
 
 /** Destroys the socket on purpose (so the log does not blame the client). */
@@ -111,6 +113,11 @@ async function writeEvent(ex: Exchange, plan: ReplyPlan, payload: string, fault:
   if (ex.closed) return false;
   if (fault?.kind === 'cut' && ex.entry.chunksSent >= fault.afterChunks) {
     await cut(ex, fault);
+    return false;
+  }
+  if (fault?.kind === 'streamError' && ex.entry.chunksSent >= fault.afterChunks) {
+    ex.res.end(`data: ${plan.errorPayload(fault.status)}${plan.eventEnd}`);
+    ex.entry.chunksSent++;
     return false;
   }
   ex.res.write(`data: ${payload}${plan.eventEnd}`);

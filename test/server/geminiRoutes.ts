@@ -72,6 +72,7 @@ export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
     eventEnd: '\r\n\r\n',
     headers,
     brokenPayload: '{"candidates": [{"content": {"parts": [{"text": "x"',
+    errorPayload: (status) => JSON.stringify(geminiError(status, req.model)),
     head: () => [],
     content: (from, to) =>
       JSON.stringify(response(pieces.slice(from, to).join(''), countTokens(pieces.slice(0, to).join('')))),

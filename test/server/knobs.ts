@@ -45,6 +45,8 @@ export type Fault =
    * pauses `pauseMs` (default 100) first, so the client has read what came before, as in a real drop.
    */
   | { kind: 'cut'; afterChunks: number; pauseMs?: number }
+  /** After `afterChunks` events, an error event in the stream (HTTP status was already 200), then the end. */
+  | { kind: 'streamError'; afterChunks: number; status: number }
   /** A body / SSE event that is not valid JSON. */
   | { kind: 'malformedJson' }
   /** Bytes without SSE framing (no `data:` lines, no blank-line terminator). */
@@ -128,6 +130,7 @@ export const faults = {
     ...opts,
   }),
   cut: (afterChunks: number, pauseMs?: number): Fault => ({ kind: 'cut', afterChunks, pauseMs }),
+  streamError: (afterChunks: number, status = 503): Fault => ({ kind: 'streamError', afterChunks, status }),
   malformedJson: (): Fault => ({ kind: 'malformedJson' }),
   malformedSse: (): Fault => ({ kind: 'malformedSse' }),
   wrongContentType: (): Fault => ({ kind: 'wrongContentType' }),

@@ -78,6 +78,15 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
     eventEnd: '\n\n',
     headers,
     brokenPayload: `{"id":"${id}","choices":[{"index":0,"delta":{"content":"x"`,
+    // OpenRouter-style: the status goes in error.code, since the HTTP status is already 200.
+    // Status 0: an error event with no code at all.
+    errorPayload: (status) =>
+      JSON.stringify({
+        error: {
+          ...(status ? { code: status } : { type: 'server_error' }),
+          message: 'The upstream provider failed mid-stream.',
+        },
+      }),
     head: () => (chat ? [chunk({ delta: { role: 'assistant', content: '' }, finish_reason: null })] : []),
     content: (from, to) => {
       const piece = pieces.slice(from, to).join('');
