@@ -139,15 +139,16 @@ const WHAT: Record<ErrorReason, string> = {
   server: 'had a server error',
   network: 'could not be reached, or the connection broke',
   timeout: 'did not answer in time',
-  cancelled: 'call was cancelled',
+  cancelled: 'stopped: the call was cancelled',
   invalidResponse: 'sent a response Tiered cannot read',
-  budget: 'call was refused by the budget',
+  budget: 'was not called: the budget refused',
   config: 'is misconfigured',
 };
 
 export function describe(reason: ErrorReason, ctx: ErrorContext, extra?: string): string {
   const base = `Provider "${ctx.providerId}" ${WHAT[reason]} (model "${ctx.model}"`;
-  return `${base}${extra ? `, ${extra}` : ''}).`;
+  const detail = extra?.replace(/[.\s]+$/, '');
+  return `${base}${detail ? `, ${detail}` : ''}).`;
 }
 
 /** Maps any failure of one call to a TieredError; `control` supplies why we aborted and the partial answer. */
@@ -157,6 +158,7 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
   const base = { provider: ctx.providerId, cause: err, ...(partial ? { partial } : {}) };
   const make = (reason: ErrorReason, extra?: string, details: { status?: number; retryAfterMs?: number } = {}) =>
     new TieredError(reason, describe(reason, ctx, extra), { ...base, ...details });
+  const quote = (text: string, max = 300) => redact(text, ctx.apiKey ? [ctx.apiKey] : []).slice(0, max);
 
   // Our own abort wins: the SDKs surface it as AbortError, APIUserAbortError or a silent end.
   if (control?.stopReason === 'cancelled') return make('cancelled');
@@ -166,18 +168,13 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
   if (failure && failure.status === undefined) {
     // An error event inside a 200 stream with no status: the server gave up mid-answer.
     const text = typeof failure.error?.message === 'string' ? failure.error.message : '';
-    return make(
-      'server',
-      text
-        ? `error event in the stream: ${redact(text, ctx.apiKey ? [ctx.apiKey] : []).slice(0, 300)}`
-        : 'error event in the stream',
-    );
+    return make('server', text ? `error event in the stream: ${quote(text)}` : 'error event in the stream');
   }
   if (failure?.status !== undefined) {
     const reason = reasonForStatus(failure.status, failure.error);
     const retryAfterMs = retryAfterOf(failure);
     const serverText = typeof failure.error?.message === 'string' ? failure.error.message : '';
-    const quoted = serverText ? `: ${redact(serverText, ctx.apiKey ? [ctx.apiKey] : []).slice(0, 300)}` : '';
+    const quoted = serverText ? `: ${quote(serverText)}` : '';
     return make(reason, `HTTP ${failure.status}${quoted}`, {
       status: failure.status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
@@ -185,8 +182,8 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
   }
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) return make('cancelled');
   if (err instanceof APIConnectionTimeoutError) return make('timeout');
-  if (isNetworkError(err)) return make('network', err instanceof Error ? redact(err.message).slice(0, 200) : undefined);
+  if (isNetworkError(err)) return make('network', err instanceof Error ? quote(err.message, 200) : undefined);
   // Unparseable JSON, broken SSE framing, a body that is not a stream: the SDKs raise SyntaxError
   // or plain Errors ("Incomplete JSON segment at the end", "exception parsing stream chunk").
-  return make('invalidResponse', err instanceof Error ? redact(err.message).slice(0, 200) : undefined);
+  return make('invalidResponse', err instanceof Error ? quote(err.message, 200) : undefined);
 }
