@@ -50,7 +50,7 @@ export interface ShadowDeps {
   /** Today's spend of the shadow command, and whether the global soft threshold is reached. */
   shadowSpend(): Promise<{ spentUsd: number; softReached: boolean }>;
   loadSamples(): readonly AgreementSample[];
-  saveSamples(samples: AgreementSample[]): Promise<void> | void;
+  saveSamples(samples: AgreementSample[]): PromiseLike<void> | void;
   random(): number;
   clock: Clock;
   logger: Logger;
