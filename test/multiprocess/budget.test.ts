@@ -6,13 +6,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { Budget } from '../../src/core/budget';
 import { listDays, readDay, usdToMicros } from '../../src/core/ledger';
 import type { LedgerRecord } from '../../src/core/types';
 import type { WorkerArgs, WorkerReport } from './worker';
 
-const WORKER = path.join(__dirname, 'worker.js');
+// Workers run from a private copy of the compiled tree: another `tsc` run rewriting out/ while
+// 60+ processes start would otherwise hand some of them a half-written module. The copy sits
+// inside out/ so `require('zod')` still finds node_modules.
+const OUT = path.resolve(__dirname, '..', '..');
+const SNAPSHOT = path.join(OUT, `.multiprocess-${process.pid}`);
+const WORKER = path.join(SNAPSHOT, 'test', 'multiprocess', 'worker.js');
+
+function snapshotCompiledTree(): void {
+  fs.cpSync(path.join(OUT, 'src'), path.join(SNAPSHOT, 'src'), { recursive: true });
+  fs.mkdirSync(path.dirname(WORKER), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'worker.js'), WORKER);
+}
 const WORKERS = 6;
 const ITERATIONS = 25;
 const CAP_USD = 2;
@@ -106,6 +117,9 @@ function assertNothingReserved(dir: string, label: string): void {
 }
 
 describe('budget across processes', { timeout: 120_000 }, () => {
+  before(snapshotCompiledTree);
+  after(() => fs.rmSync(SNAPSHOT, { recursive: true, force: true }));
+
   for (let round = 1; round <= ROUNDS; round++) {
     const seed = 7919 * round;
     test(`round ${round}: ${WORKERS} processes, one cap, seed ${seed}`, async () => {
