@@ -57,6 +57,7 @@ class FakeRunner implements CallRunner {
     const stage = stageOf(body);
     const out = this.answer(stage, body, model);
     if (out instanceof Error) throw out;
+    for (let i = 0; i < out.length; i += 40) spec.onText?.(out.slice(i, i + 40));
     const outputTokens = estimateTextTokens(out);
     const p = PRICES[model.tier]!;
     const costUsd = (input * p.in + outputTokens * p.out) / 1e6;
@@ -230,6 +231,17 @@ describe('review engine', () => {
     const yes = await runReview(deps, input(), { confirm: async () => true });
     assert.equal(runner.sent.length, 1);
     assert.equal(yes.findings.length, 1);
+  });
+
+  test('progress names the stage and, while the review streams, how much has arrived', async () => {
+    const { deps } = setup({}, () => JSON.stringify({ ...FINDINGS, summary: 'x'.repeat(400) }));
+    const progress: string[] = [];
+    await runReview(deps, input(), { onProgress: (m) => progress.push(m) });
+    assert.equal(progress[0], 'Estimating cost…');
+    assert.ok(progress.includes('Reviewing on pro…'));
+    const streamed = progress.filter((m) => /tokens received/.test(m));
+    assert.ok(streamed.length >= 2, progress.join(' | '));
+    assert.match(streamed[0]!, /^Reviewing on pro: ~\d+ tokens received…$/);
   });
 
   test('below the threshold nobody is asked', async () => {

@@ -49,6 +49,7 @@ export const REVIEW_COMMAND = 'review';
 const TYPICAL_REVIEW_OUTPUT_TOKENS = 2500;
 const TRIAGE_MAX_OUTPUT_TOKENS = 256;
 const EXTRACT_CONCURRENCY = 3;
+const STREAM_PROGRESS_STEP_TOKENS = 25;
 
 export interface ReviewDeps {
   runner: CallRunner;
@@ -159,7 +160,28 @@ export async function runReview(
   const stages: StageRecord[] = [];
   const decisions = [plan.reason];
   const call = async (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>): Promise<CallResult> => {
-    const result = await deps.runner.run({ ...spec, command: REVIEW_COMMAND, signal: options.signal, escalate: false });
+    // Streamed size in the progress text: the user sees the review is alive, not stuck.
+    let chars = 0;
+    let shown = 0;
+    const onText =
+      stage === 'review' || stage === 'repair'
+        ? (delta: string) => {
+            chars += delta.length;
+            const tokens = Math.floor(chars / 4);
+            if (tokens - shown < STREAM_PROGRESS_STEP_TOKENS) return;
+            shown = tokens;
+            progress(
+              `${stage === 'repair' ? 'Repairing' : 'Reviewing'} on ${spec.tier ?? plan.reviewTier}: ~${tokens} tokens received…`,
+            );
+          }
+        : undefined;
+    const result = await deps.runner.run({
+      ...spec,
+      command: REVIEW_COMMAND,
+      signal: options.signal,
+      escalate: false,
+      ...(onText ? { onText } : {}),
+    });
     stages.push({
       stage,
       tier: result.tier,
