@@ -12,11 +12,16 @@ import { PriceBook } from '../core/prices';
 import { route, type ResolvedModel } from '../core/router';
 import { systemClock, type CommandId, type LedgerRecord, type ModelClient } from '../core/types';
 import { createModelClient } from '../providers';
+import { activateBeyond, type BeyondApi } from './beyond';
 import type { FeatureContext, SpendStatus } from './featureContext';
+import { activateInline } from './inline';
 import { ChannelLogger } from './logger';
+import { activateCostPanel } from './panel';
+import { activateReview } from './review';
 import { Keys, registerKeyCommands } from './secrets';
 import { Settings } from './settings';
 import { SpendStatusBar, type StatusSnapshot } from './statusBar';
+import { activateTone } from './tone';
 
 export interface TieredApi {
   /** Read by the in-host tests. */
@@ -74,8 +79,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
     }
     refreshing = (async () => {
       try {
-        const polled = tail.poll();
-        for (const w of polled.warnings) logger.warn(w);
+        const polled = tail.poll(); // the tail logs torn-line warnings itself
         const totals = tail.totals();
         const status = await spend();
         const snapshot: StatusSnapshot = {
@@ -112,7 +116,10 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
   const poll = setInterval(refresh, 5000);
   context.subscriptions.push({ dispose: () => clearInterval(poll) });
 
+  // Set once the features are up; the call path asks it to reorder slow lite primaries.
+  let beyond: BeyondApi | undefined;
   const runner = new CallPath({
+    reorder: (command, chain) => beyond?.reorder(command, chain) ?? chain,
     config: () => settings.get(),
     budget: {
       reserve: (r) => budget.reserve(r),
@@ -193,6 +200,27 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
       void vscode.window.showInformationMessage(`Tiered: today's cap is now $${s.capUsd.toFixed(2)} (today only).`);
     }),
   );
+
+  // Features: each registers its own commands and providers on context.subscriptions.
+  for (const [name, activateFeature] of [
+    ['cost panel', activateCostPanel],
+    ['inline completions', activateInline],
+    ['tone fixes', activateTone],
+    ['deep review', activateReview],
+  ] as const) {
+    try {
+      activateFeature(featureContext);
+    } catch (err) {
+      // One broken feature must not take the others (or the spend display) down with it.
+      logger.error(`Could not start ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+
+  try {
+    beyond = activateBeyond(featureContext, { priceBook: prices, apiKey: (id) => keys.get(id) });
+  } catch (err) {
+    logger.error(`Could not start the optimizer, deprecation, shadow, latency and LiteLLM features: ${String(err)}`);
+  }
 
   refresh();
   logger.info(`Tiered active: window ${windowId}, ledger ${ledgerDir}, today ${localDay()}`);
