@@ -54,11 +54,14 @@ export class ToneFixer implements vscode.Disposable {
       return;
     }
     if (this.ctx.isExcluded(document.uri)) {
-      const pick = await vscode.window.showWarningMessage(
-        `Tiered sends nothing from ${path.basename(document.uri.path)}: it matches a pattern in \`tiered.exclude\`.`,
-        'Open Setting',
-      );
-      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'tiered.exclude');
+      void vscode.window
+        .showWarningMessage(
+          `Tiered sends nothing from ${path.basename(document.uri.path)}: it matches a pattern in \`tiered.exclude\`.`,
+          'Open Setting',
+        )
+        .then((pick) =>
+          pick ? vscode.commands.executeCommand('workbench.action.openSettings', 'tiered.exclude') : undefined,
+        );
       return;
     }
     const config = this.ctx.config();
@@ -119,7 +122,8 @@ export class ToneFixer implements vscode.Disposable {
       }
     });
     void vscode.commands.executeCommand('setContext', RUNNING_KEY, true);
-    let outcome: ToneFixOutcome;
+    let outcome: ToneFixOutcome | undefined;
+    let failure: unknown;
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Tiered: ${tone.label} (Esc to cancel)` },
@@ -133,12 +137,7 @@ export class ToneFixer implements vscode.Disposable {
           }),
       );
     } catch (err) {
-      if (running.documentChanged && TieredError.is(err, 'cancelled')) {
-        this.reportDocumentChanged(editor, range, tone);
-      } else if (await this.reportFailure(err)) {
-        await this.run({ uri: document.uri, range, tone: tone.id });
-      }
-      return;
+      failure = err;
     } finally {
       watcher.dispose();
       if (this.running === running) {
@@ -146,7 +145,15 @@ export class ToneFixer implements vscode.Disposable {
         void vscode.commands.executeCommand('setContext', RUNNING_KEY, false);
       }
     }
-    await this.apply(editor, range, version, tone, outcome);
+    if (outcome) return this.apply(editor, range, version, tone, outcome);
+    if (running.documentChanged && TieredError.is(failure, 'cancelled')) {
+      this.reportDocumentChanged(editor, range, tone);
+      return;
+    }
+    // Not awaited: the command ends now; a message waiting for a click must not keep it open.
+    void this.reportFailure(failure).then((again) =>
+      again ? this.run({ uri: document.uri, range, tone: tone.id }) : undefined,
+    );
   }
 
   private async apply(
@@ -164,11 +171,9 @@ export class ToneFixer implements vscode.Disposable {
       const escalation = this.ctx.config().escalation.enabled
         ? ''
         : ' Escalation to a stronger tier is off (`tiered.escalation.enabled`).';
-      const pick = await vscode.window.showWarningMessage(
-        `Tiered: tone fix not applied: ${outcome.message} (${via}).${escalation}`,
-        TRY_AGAIN,
-      );
-      if (pick) await this.run({ uri: document.uri, range, tone: tone.id });
+      void vscode.window
+        .showWarningMessage(`Tiered: tone fix not applied: ${outcome.message} (${via}).${escalation}`, TRY_AGAIN)
+        .then((pick) => (pick ? this.run({ uri: document.uri, range, tone: tone.id }) : undefined));
       return;
     }
     if (outcome.kind === 'unchanged') {

@@ -1,0 +1,117 @@
+// Tone fixes in a real VS Code (code-server 1.100.3) against the local model server: the spec
+// (suite/tone.spec.ts) drives the commands; this file starts both servers and checks what the model
+// server received: lite and pro were called, no code and nothing from an excluded file was sent,
+// and the cancelled request's socket was closed.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { runInHost } from './runInHost';
+
+const FILES: Record<string, string> = {
+  'greet.ts': [
+    '// teh greeting we send to users',
+    'export function greet(name: string): string {',
+    '  const tehValue = "teh";',
+    '  return `hello ${name} ${tehValue}`; /* teh template */',
+    '}',
+    '',
+  ].join('\n'),
+  'stubborn.md': 'The stubborn paragraph keeps teh typo for lite.\n',
+  'slow.md': 'Please make teh slow text formal.\n',
+  'secrets/notes.md': 'SECRET-NOTE: teh vault code is 1234.\n',
+};
+
+/** Fixes "teh" in what it was sent; the lite model leaves "stubborn" texts as they are (a failed check). */
+function reply(req: ScriptRequest): string {
+  const users = req.messages.filter((m) => m.role === 'user');
+  const text = users[users.length - 1]?.text ?? '';
+  if (req.model === 'tone-lite' && text.includes('stubborn')) return text;
+  return text.replace(/\bteh\b/g, 'the');
+}
+
+describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
+  let models: ModelServer;
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+
+  before(async () => {
+    ensureExtensionBuilt();
+    models = await startModelServer();
+    models.setDefaults({ text: reply });
+    // The cancel test routes lite to this model: slow enough to be cancelled mid-request.
+    models.setModelKnobs('tone-slow', { ttftMs: 10_000 });
+    workspace = makeWorkspace(FILES);
+    // Until the composition root calls activateTone, the spec wires it itself (see tone.spec.ts).
+    const wired = fs
+      .readFileSync(path.join(REPO_ROOT, 'src', 'vscode', 'composition.ts'), 'utf8')
+      .includes('activateTone');
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: REPO_ROOT,
+      userSettings: {
+        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
+        'tiered.models': {
+          'tone-lite': { provider: 'local', model: 'tone-lite', tier: 'lite', maxOutputTokens: 512 },
+          'tone-pro': { provider: 'local', model: 'tone-pro', tier: 'pro', maxOutputTokens: 4096 },
+          'tone-slow': { provider: 'local', model: 'tone-slow', tier: 'lite', maxOutputTokens: 512 },
+        },
+        'tiered.tiers': { lite: ['tone-lite'], pro: ['tone-pro'] },
+        'tiered.inline': { enabled: false },
+      },
+      env: wired ? {} : { TIERED_TONE_SELF_WIRE: '1' },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await models?.close();
+    workspace?.remove();
+  });
+
+  test('tone.spec passes inside the extension host, and the model server saw only comment prose', async () => {
+    const result = await runInHost({
+      server,
+      specs: ['tone'],
+      timeoutMs: 150_000,
+      screenshotPath: resultPath('host-tone.png'),
+    });
+    const summary = models.log.map(
+      (r) =>
+        `${r.id} ${r.route} ${r.model} t=${r.time % 1e6} ${r.durationMs}ms closedEarly=${r.clientClosedEarly} ${JSON.stringify(r.body).slice(-120)}`,
+    );
+    assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
+    assert.match(result.output, /one undo restores the text/);
+    assert.match(result.output, /6 passing/);
+
+    const chats = models.requests('openai.chat');
+    const sent = chats.map((r) => JSON.stringify(r.body));
+    assert.ok(
+      chats.some((r) => r.model === 'tone-lite'),
+      'no request reached the lite model',
+    );
+    assert.ok(
+      chats.some((r) => r.model === 'tone-pro'),
+      'the escalation never reached the pro model',
+    );
+    for (const code of ['export function greet', 'tehValue', 'return `hello']) {
+      assert.equal(
+        sent.some((s) => s.includes(code)),
+        false,
+        `code "${code}" was sent`,
+      );
+    }
+    assert.ok(sent.some((s) => s.includes('teh greeting we send to users')));
+    assert.equal(
+      sent.some((s) => s.includes('SECRET-NOTE')),
+      false,
+      'text from an excluded file was sent',
+    );
+    const cancelled = chats.find((r) => r.model === 'tone-slow');
+    assert.ok(cancelled, 'the slow request never arrived');
+    assert.equal(cancelled.clientClosedEarly, true, 'cancelling did not close the socket');
+  });
+});
