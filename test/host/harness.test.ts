@@ -42,7 +42,12 @@ describe('test-host harness', { skip: hostSkipReason() }, () => {
 
   before(async () => {
     workspace = makeWorkspace({ 'main.ts': '// fixture\n' });
-    server = await startCodeServer({ workspace: workspace.dir, extensionDevelopmentPath: FIXTURE });
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: FIXTURE,
+      userSettings: { 'fixture.marker': 'from-user-settings' },
+      env: { FIXTURE_MARKER: 'from-env' },
+    });
   });
 
   after(async () => {
@@ -57,8 +62,14 @@ describe('test-host harness', { skip: hostSkipReason() }, () => {
       spec,
       [
         "const vscode = require('vscode');",
+        "const assert = require('node:assert/strict');",
         "describe('probe', () => {",
-        "  it('sees the fixture extension', () => { if (!vscode.extensions.getExtension('tiered-test.fixture')) throw new Error('no fixture'); });",
+        "  it('sees the fixture extension', () => assert.ok(vscode.extensions.getExtension('tiered-test.fixture')));",
+        "  it('gets the user settings and env', () => {",
+        "    assert.equal(vscode.workspace.getConfiguration('fixture').get('marker'), 'from-user-settings');",
+        "    assert.equal(vscode.workspace.getConfiguration('editor').get('wordBasedSuggestions'), 'off');",
+        "    assert.equal(process.env.FIXTURE_MARKER, 'from-env');",
+        '  });',
         "  it('fails on purpose', () => { throw new Error('expected failure'); });",
         '});',
       ].join('\n'),
@@ -66,7 +77,8 @@ describe('test-host harness', { skip: hostSkipReason() }, () => {
     const result = await runInHost({ server, extensionDevelopmentPath: FIXTURE, specs: [spec], timeoutMs: 90_000 });
     assert.equal(result.exitCode, 1, result.output);
     assert.match(result.output, /✔ sees the fixture extension/);
-    assert.match(result.output, /1 passing/);
+    assert.match(result.output, /✔ gets the user settings and env/);
+    assert.match(result.output, /2 passing/);
     assert.match(result.output, /1 failing/);
     assert.match(result.output, /expected failure/);
   });
