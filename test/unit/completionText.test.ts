@@ -110,3 +110,12 @@ describe('post-processing', () => {
     assert.equal(postProcess('const total = a + b;', ctx('  const total = ', '\n')).text, 'a + b;');
   });
 });
+
+describe('post-processing: closers of later lines', () => {
+  test('a closer is only dropped when the same line after the cursor already has it', () => {
+    // The "}" closes the block typed above; the suffix's "}" on a later line closes an outer one.
+    assert.equal(postProcess('}', { linePrefix: '  ', suffix: '\n  return 1;\n}\n', maxLines: 8 }).text, '}');
+    // A whole line the suffix starts with is not suggested again.
+    assert.equal(postProcess('}', { linePrefix: '  ', suffix: '\n}\n', maxLines: 8 }).text, '');
+  });
+});

@@ -35,11 +35,17 @@ export interface EngineOptions {
   onFlightEnd?(report: FlightReport): void;
   /** High-resolution time for metering the engine's own work (ms); unset = not metered. */
   perfNow?: () => number;
-  /** Engine time per complete() call (sync part) and per request (start, deltas, end), in ms. */
-  meter?(kind: 'call' | 'request', ms: number): void;
+  /**
+   * Engine time in ms: each complete() call's synchronous part ('call', with the id of the request
+   * it started, whose synchronous start includes the source's), and per request its stream
+   * handling and end ('request').
+   */
+  meter?(kind: 'call' | 'request', ms: number, requestId?: number): void;
 }
 
 type Match = 'match' | 'pending' | 'diverged';
+
+const ENDS_EARLY = /[\n)\]}]/;
 
 interface Flight {
   id: number;
@@ -110,7 +116,7 @@ export class CompletionEngine {
       for (const f of [...this.flights]) if (!f.ended) this.abort(f, 'superseded');
     }
     const flight = this.start(input);
-    this.meterCall(t1);
+    this.meterCall(t1, flight.id);
     return this.follow(flight, input, signal, 'request');
   }
 
@@ -185,6 +191,7 @@ export class CompletionEngine {
     let settled: Promise<SourceResult>;
     try {
       settled = this.opts.source({
+        requestId: f.id,
         prefix: window.prefix,
         suffix: window.suffix,
         languageId: input.languageId,
@@ -219,8 +226,9 @@ export class CompletionEngine {
     if (f.ended) return;
     const t0 = this.opts.perfNow?.();
     f.raw += delta;
-    const p = postProcess(f.raw, f.post, false);
-    if (p.final) {
+    // Only a finished line or a closing bracket can end a suggestion early: skip the rest.
+    const p = ENDS_EARLY.test(delta) ? postProcess(f.raw, f.post, false) : undefined;
+    if (p?.final) {
       // Nothing more can be shown: stop paying for the rest of the stream.
       f.text = p.text;
       this.finish(f, 'enough');
@@ -256,7 +264,7 @@ export class CompletionEngine {
   }
 
   private report(f: Flight, usage: FlightReport['usage']): void {
-    this.opts.meter?.('request', f.engineMs);
+    this.opts.meter?.('request', f.engineMs, f.id);
     this.opts.onFlightEnd?.({
       requestId: f.id,
       startedAt: f.startedAt,
@@ -316,7 +324,7 @@ export class CompletionEngine {
     });
   }
 
-  private meterCall(t0: number | undefined): void {
-    if (t0 !== undefined) this.opts.meter?.('call', this.opts.perfNow!() - t0);
+  private meterCall(t0: number | undefined, requestId?: number): void {
+    if (t0 !== undefined) this.opts.meter?.('call', this.opts.perfNow!() - t0, requestId);
   }
 }

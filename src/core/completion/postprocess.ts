@@ -107,7 +107,9 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
     // Stop where the text after the cursor resumes, unless that line closes a block we opened.
     let depth = 0;
     for (let i = 0; i < completeLines; i++) {
-      if (i > 0 && depth <= 0 && lines[i]!.trim() === resume) {
+      // Line 0 counts only when the cursor's line is blank so far (a whole line repeated).
+      const whole = i > 0 || ctx.linePrefix.trim() === '';
+      if (whole && depth <= 0 && lines[i]!.trim() === resume) {
         lines = lines.slice(0, i);
         final = true;
         break;
@@ -121,7 +123,8 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   }
   text = lines.join('\n');
 
-  const scan = scanBrackets(text, ctx.suffix.trimStart()[0] ?? '');
+  // Only a closer on the cursor's own line is certain to be the one the suggestion repeats.
+  const scan = scanBrackets(text, lineSuffix.trimStart()[0] ?? '');
   if (scan.cutAt >= 0) {
     text = text.slice(0, scan.cutAt);
     final = true;

@@ -16,6 +16,8 @@ export interface CompletionInput {
 
 /** What the source sends: the prompt windows already cut to the token budget. */
 export interface SourceRequest {
+  /** The engine's id for this request (Suggestion.requestId, FlightReport.requestId). */
+  requestId: number;
   prefix: string;
   suffix: string;
   languageId: string;

@@ -66,14 +66,19 @@ export function activateInline(ctx: FeatureContext): void {
   const pause = new InlinePause(ctx.extension.globalState, () => paint());
   subs.push(pause);
 
-  const recheckCap = async (): Promise<void> => {
+  // Paused by the cap until more budget is left than when it paused (a raised cap, a new day).
+  let capPause: { day: string; remainingUsd: number } | undefined;
+  const recheckCap = async (refused = false): Promise<void> => {
     try {
       const spend = await ctx.spend('complete');
-      if (spend.capReached !== capPaused) {
-        capPaused = spend.capReached;
-        if (!capPaused) told.delete('budget');
-        paint();
+      const was = capPaused;
+      if (spend.capReached || refused) capPause = { day: spend.day, remainingUsd: spend.remainingUsd };
+      else if (capPause && (spend.day !== capPause.day || spend.remainingUsd > capPause.remainingUsd + 1e-9)) {
+        capPause = undefined;
       }
+      capPaused = capPause !== undefined;
+      if (was && !capPaused) told.delete('budget');
+      if (was !== capPaused) paint();
     } catch (err) {
       ctx.logger.warn(`Inline: could not read today's spend: ${String(err)}`);
     }
@@ -110,6 +115,7 @@ export function activateInline(ctx: FeatureContext): void {
     if (err.reason === 'budget') {
       capPaused = true;
       paint();
+      void recheckCap(true);
     }
     const wait = BACKOFF_MS[err.reason];
     if (wait) backoffUntil = Date.now() + wait;

@@ -1,0 +1,37 @@
+// Other tools' published inline-completion defaults, expressed as engine policies so the replay
+// runs them through the same prompt, streaming and post-processing code as Tiered.
+import { TIERED_POLICY, type EnginePolicy } from '../src/core/completion';
+
+export interface NamedPolicy {
+  name: string;
+  description: string;
+  policy: EnginePolicy;
+}
+
+export const POLICIES: NamedPolicy[] = [
+  {
+    name: 'tiered',
+    description: 'adaptive debounce, cache + typing along, in-flight reuse, abort on divergence',
+    policy: TIERED_POLICY,
+  },
+  {
+    name: 'continue',
+    description: 'Continue: 350 ms debounce, prefix LRU cache, stream reuse (a stream ends when a new one starts)',
+    policy: { debounce: 350, cache: 'typedAlong', reuseInFlight: true, abortOn: 'supersede', whenBusy: 'replace' },
+  },
+  {
+    name: 'twinny',
+    description: 'Twinny: 300 ms debounce, no cache (a cancelled request is aborted)',
+    policy: { debounce: 300, cache: 'none', reuseInFlight: false, abortOn: 'cancel', whenBusy: 'replace' },
+  },
+  {
+    name: 'llama.vscode',
+    description: 'llama.vscode: no debounce, one request in flight, cache',
+    policy: { debounce: 0, cache: 'typedAlong', reuseInFlight: false, abortOn: 'never', whenBusy: 'skip' },
+  },
+  {
+    name: 'naive',
+    description: 'a request per keystroke (after the editor debounce), aborted when cancelled',
+    policy: { debounce: 0, cache: 'none', reuseInFlight: false, abortOn: 'cancel', whenBusy: 'replace' },
+  },
+];

@@ -1,0 +1,85 @@
+// Inline completions in a real VS Code (code-server 1.100.3) against the local model server: the
+// spec (suite/inline.spec.ts) types and accepts; this file checks what the model server received:
+// the lite model was asked, nothing from the excluded file, nothing once the cap was reached.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startModelServer, type ModelServer } from '../server/modelServer';
+import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { runInHost } from './runInHost';
+
+const INLINE_REPLY = 'computeAnswer(42);';
+
+const FILES: Record<string, string> = {
+  'main.ts': 'const result = \n',
+  'secrets/token.ts': 'const token = \n// SECRET-TOKEN-TEXT\n',
+  'capped.ts': 'const capped = \n// CAPPED-FILE-TEXT\n',
+};
+
+describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
+  let models: ModelServer;
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+
+  before(async () => {
+    ensureExtensionBuilt();
+    models = await startModelServer({ knobs: { ttftMs: 50, text: INLINE_REPLY } });
+    workspace = makeWorkspace(FILES);
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: REPO_ROOT,
+      userSettings: {
+        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
+        'tiered.models': {
+          'inline-lite': {
+            provider: 'local',
+            model: 'inline-lite',
+            tier: 'lite',
+            maxOutputTokens: 256,
+            fim: true,
+            price: { inputPerMTok: 100, outputPerMTok: 100 },
+          },
+          'inline-pro': { provider: 'local', model: 'inline-pro', tier: 'pro', maxOutputTokens: 1024 },
+        },
+        'tiered.tiers': { lite: ['inline-lite'], pro: ['inline-pro'] },
+      },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await models?.close();
+    workspace?.remove();
+  });
+
+  test('inline.spec passes inside the extension host; the server saw the lite model, never the excluded or capped file', async () => {
+    const result = await runInHost({
+      server,
+      specs: ['inline'],
+      timeoutMs: 150_000,
+      screenshotPath: resultPath('host-inline.png'),
+    });
+    const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
+    assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
+    assert.match(result.output, /Tab accepts it/);
+    assert.match(result.output, /4 passing/);
+
+    const inline = models.log.filter((r) => r.route === 'openai.completions');
+    assert.ok(inline.length > 0, 'no FIM request reached the server');
+    assert.ok(
+      inline.every((r) => r.model === 'inline-lite'),
+      'an inline request went to another model',
+    );
+    const bodies = models.log.map((r) => JSON.stringify(r.body));
+    assert.equal(
+      bodies.some((b) => b.includes('SECRET-TOKEN-TEXT')),
+      false,
+      'text from an excluded file was sent',
+    );
+    assert.equal(
+      bodies.some((b) => b.includes('CAPPED-FILE-TEXT')),
+      false,
+      'a request was sent above the cap',
+    );
+  });
+});

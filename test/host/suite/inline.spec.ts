@@ -1,0 +1,83 @@
+// Runs inside the extension host against the local model server (test/host/inline.test.ts starts
+// it, answers every inline request with INLINE_REPLY and points `tiered.providers` at it).
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'tiered.tiered';
+const INLINE_REPLY = 'computeAnswer(42);';
+
+interface InlineApi {
+  statusBar: { text: string; tooltip: string };
+}
+
+const folder = (): vscode.Uri => {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'no workspace folder open');
+  return f.uri;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens a file with the cursor at the end of its first line. */
+async function openAtEnd(rel: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), rel));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const end = doc.lineAt(0).range.end;
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+/** Asks for ghost text, waits for it, and accepts it as Tab would; returns the line afterwards. */
+async function suggestAndAccept(editor: vscode.TextEditor, waitMs = 3000): Promise<string> {
+  const before = editor.document.getText();
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await sleep(400);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    if (editor.document.getText() !== before) break;
+  }
+  return editor.document.lineAt(0).text;
+}
+
+describe('Inline completions in a real VS Code', () => {
+  let api: InlineApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<InlineApi>(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    assert.ok(api, 'activate() returned no API');
+  });
+
+  it('registers the pause and resume commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(
+      commands.includes('tiered.pauseInline'),
+      'tiered.pauseInline is not registered (is activateInline wired?)',
+    );
+    assert.ok(commands.includes('tiered.resumeInline'));
+  });
+
+  it('typing shows ghost text from the lite model and Tab accepts it', async () => {
+    const editor = await openAtEnd('main.ts');
+    const line = await suggestAndAccept(editor, 8000);
+    assert.equal(line, `const result = ${INLINE_REPLY}`);
+  });
+
+  it('an excluded file sends nothing (no ghost text)', async () => {
+    const editor = await openAtEnd('secrets/token.ts');
+    const line = await suggestAndAccept(editor);
+    assert.equal(line, 'const token = ', 'a suggestion appeared in an excluded file');
+  });
+
+  it('at the cap no request is sent and the status bar says inline is paused by the cap', async () => {
+    const config = vscode.workspace.getConfiguration('tiered');
+    await config.update('budget', { dailyCapUsd: 0.000001 }, vscode.ConfigurationTarget.Global);
+    await sleep(500);
+    const editor = await openAtEnd('capped.ts');
+    const line = await suggestAndAccept(editor);
+    assert.equal(line, 'const capped = ', 'a suggestion appeared above the cap');
+    assert.match(api.statusBar.text, /inline: cap/);
+  });
+});
