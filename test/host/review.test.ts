@@ -11,6 +11,7 @@ import { startModelServer, type ModelServer, type ScriptRequest } from '../serve
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
+import { Workbench } from './ui';
 
 const CALC_HEAD = [
   'export function divide(a: number, b: number): number {',
@@ -196,6 +197,47 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
     assert.equal(calls.length, 1);
     for (const r of models.log)
       assert.ok(!JSON.stringify(r.body).includes(SECRET), `${r.route} carried the excluded .env`);
+  });
+
+  test('UI: the confirmation dialog shows the estimate; Cancel sends nothing, Run Review runs it', async () => {
+    // The specs above changed user settings through the API; set what this test needs on disk.
+    const settingsFile = path.join(server.userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    settings['tiered.budget'] = { dailyCapUsd: 50, confirmAboveUsd: 0.01 };
+    settings['tiered.tiers'] = { lite: ['local-lite'], pro: ['local-pro'] };
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    fs.writeFileSync(path.join(workspace.dir, 'src/ui.ts'), 'export const x = 1; // BUG: needs a name\n');
+    models.clearLog();
+    const wb = await Workbench.open(server);
+    try {
+      await wb.openFile('src/ui.ts');
+      await wb.runCommand('Tiered: Deep Review: File');
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+      const text = (await dialog.textContent()) ?? '';
+      assert.match(text, /Deep review of src\/ui\.ts on local-pro: about \$[\d.]+, at most \$[\d.]+/);
+      assert.match(text, /Left of today's cap: \$[\d.]+ of \$50/);
+      await wb.screenshot('host-review-confirm');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await wb.page.locator('.notification-toast', { hasText: 'nothing was spent' }).waitFor({ state: 'visible' });
+      assert.equal(generate(models).length, 0, 'cancelled at the dialog: nothing sent');
+
+      await wb.runCommand('Tiered: Deep Review: File');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'Run Review' }).click();
+      await wb.page.locator('.tabs-container .tab', { hasText: 'Review src_ui.ts.md' }).waitFor({ state: 'visible' });
+      await models.idle();
+      assert.deepEqual(
+        generate(models).map((r) => r.model),
+        ['pro-model'],
+      );
+      // The finding reaches the Problems count in the status bar.
+      await wb.page.locator('.statusbar-item[id="status.problems"]', { hasText: '1' }).waitFor({ state: 'visible' });
+      await wb.screenshot('host-review-after');
+    } finally {
+      await wb.close();
+    }
   });
 
   test('cancel mid-review closes the stream', async () => {

@@ -151,6 +151,7 @@ export async function runReview(
       `worst case ${formatUsd(preflight.worstCaseUsd)}, left today ${formatUsd(preflight.remainingUsd)}`,
   );
   if (options.confirm && preflight.worstCaseUsd > config.budget.confirmAboveUsd) {
+    progress('Waiting for your confirmation…');
     if (!(await options.confirm(preflight))) {
       throw new TieredError('cancelled', 'Deep review cancelled before sending: nothing was spent.');
     }

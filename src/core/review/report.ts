@@ -59,7 +59,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return '$?';
   if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(3)}`;
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
 }
 
 function fence(code: string): string {
