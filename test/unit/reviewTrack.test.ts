@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyLineEdit, countLineBreaks, replacementText } from '../../src/core/review/track';
-import { formatReportMarkdown, type ReviewReport } from '../../src/core/review/report';
+import { formatReportMarkdown, formatUsd, type ReviewReport } from '../../src/core/review/report';
 
 const spans = [
   { id: 'above', startLine: 2, endLine: 3 },
@@ -130,6 +130,17 @@ describe('report markdown', () => {
     assert.ok(a > 0 && b > a, 'grouped by file, files sorted by path');
     assert.ok(md.indexOf('First') < md.indexOf('Later'), 'error before warning within a file');
     assert.match(md, /````\n {2}x ``` y\n {2}````/, 'fence longer than any backtick run in the code');
+  });
+
+  test('dollar amounts: sub-cent visible, cents above a dollar, unknown as $?', () => {
+    assert.deepEqual([0, 0.00012, 0.0201, 0.5, 50, Number.NaN].map(formatUsd), [
+      '$0',
+      '$0.0001',
+      '$0.020',
+      '$0.500',
+      '$50.00',
+      '$?',
+    ]);
   });
 
   test('a cached report says so and that it cost nothing now', () => {
