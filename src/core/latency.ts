@@ -14,7 +14,7 @@ export interface LatencyOptions {
   windowMs?: number;
   /** Fewer samples than this say nothing (no switch, no recovery). */
   minSamples?: number;
-  /** While switched, this many primary samples since the switch decide a recovery. */
+  /** While switched, the primary's last this-many samples since the switch decide a recovery. */
   recoverSamples?: number;
   /** While switched, every Nth request goes to the primary. */
   probeEvery?: number;
@@ -135,16 +135,15 @@ export class LatencyMonitor {
 
     if (this.state) {
       const s = this.state;
-      // Recovery is judged on the primary's samples since the switch only, so old slow samples
-      // cannot keep it switched after the primary is fast again.
-      const since = this.p90(primary.id, s.since, this.recoverSamples);
+      // Recovery is judged on the primary's last few probes since the switch only, so older slow
+      // samples cannot keep it switched after the primary is fast again.
+      const probes = this.recent(primary.id, s.since).slice(-this.recoverSamples);
+      const since = probes.length >= this.recoverSamples ? percentile(probes, 0.9) : undefined;
       if (since !== undefined && since <= this.targetMs) {
         this.state = undefined;
-        // Forget the slow samples from before the switch, or they would switch it straight back.
-        this.samples.set(
-          primary.id,
-          (this.samples.get(primary.id) ?? []).filter((x) => x.at > s.since),
-        );
+        // Keep only the probes that showed the recovery: older slow ones would switch it straight back.
+        const kept = (this.samples.get(primary.id) ?? []).filter((x) => x.at > s.since).slice(-probes.length);
+        this.samples.set(primary.id, kept);
         const reason = `complete back on ${primary.id}: p90 TTFT ${Math.round(since)} ms ≤ ${this.targetMs} ms target`;
         return this.stay(chain, 'recovered', reason);
       }

@@ -151,6 +151,30 @@ describe('LatencyMonitor', () => {
     assert.equal(m.preferred(chain).switched, false);
   });
 
+  test('recovery is judged on the last probes: one slow probe does not hold it, nor flip it back', () => {
+    const clock = new VirtualClock();
+    const m = monitor(clock, { probeEvery: 2, recoverSamples: 3 });
+    feed(m, clock, 'flash-lite', [1500, 1500, 1500, 1500, 1500]);
+    m.preferred(chain);
+    const probeAnswers = [1600, 200, 250, 300];
+    const transitions: string[] = [];
+    for (let i = 0; i < 40 && probeAnswers.length > 0; i++) {
+      clock.advance(500);
+      const p = m.preferred(chain);
+      if (p.transition) transitions.push(p.transition);
+      if (p.probe) m.record('flash-lite', probeAnswers.shift()!);
+    }
+    // the recovery shows on the request after the third fast probe
+    clock.advance(500);
+    const after = m.preferred(chain);
+    assert.equal(after.transition, 'recovered');
+    assert.deepEqual(transitions, []);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(500);
+      assert.equal(m.preferred(chain).switched, false);
+    }
+  });
+
   test('stays switched while probes are still slow', () => {
     const clock = new VirtualClock();
     const m = monitor(clock, { probeEvery: 2, recoverSamples: 3 });
