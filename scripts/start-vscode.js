@@ -16,7 +16,7 @@ function usage(code) {
   --offline        start the local model server and point Tiered's providers at it (no keys, no internet)
   --port N         port for VS Code (default 8080, or a free one if taken)
   --folder PATH    folder to open (default: .test-host/demo-workspace, created with sample files)
-  --no-build       skip building the extension (node esbuild.js)
+  --no-build       use dist/ and out/ as they are (skip node esbuild.js and the tsc of test/)
   --ttft MS        offline server: delay before the first token (default 250)
   --tps N          offline server: tokens per second (default 80)`);
   process.exit(code);
@@ -152,7 +152,7 @@ async function main() {
     run('bash', [path.join('scripts', 'setup-test-host.sh')], 'installing code-server (scripts/setup-test-host.sh)');
   }
   if (opts.build) run(process.execPath, ['esbuild.js'], 'building the extension (node esbuild.js)');
-  ensureCompiled(opts.offline);
+  if (opts.build) ensureCompiled(opts.offline);
 
   const { startCodeServer, freePort } = require(path.join(OUT, 'host', 'codeServer.js'));
   const stops = [];
@@ -193,6 +193,7 @@ async function main() {
     const folder = opts.folder ?? demoWorkspace();
     let port = opts.port;
     if (!(port > 0) || !(await portFree(port))) port = await freePort();
+    if (opts.port > 0 && port !== opts.port) console.log(`port ${opts.port} is taken; using ${port}`);
     const vscode = await startCodeServer({
       workspace: folder,
       extensionDevelopmentPath: ROOT,
@@ -203,12 +204,14 @@ async function main() {
     stops.push(() => vscode.stop());
     console.log('');
     console.log(`VS Code with Tiered from ${ROOT}`);
-    console.log(`  open:   ${vscode.workbenchUrl(folder)}`);
-    console.log(`  folder: ${folder}`);
-    console.log(
-      `  mode:   ${opts.offline ? 'offline (local model server, demo prices)' : 'your providers (set a key with "Tiered: Set API Key")'}`,
-    );
-    console.log(`  logs:   ${vscode.logFile}`);
+    const mode = opts.offline
+      ? 'offline (local model server, demo prices)'
+      : 'your providers (set a key with "Tiered: Set API Key")';
+    console.log(`  open:     ${vscode.workbenchUrl(folder)}`);
+    console.log(`  folder:   ${folder}`);
+    console.log(`  mode:     ${mode}`);
+    console.log(`  settings: ${path.join(vscode.userDataDir, 'User', 'settings.json')}`);
+    console.log(`  logs:     ${vscode.logFile} (extension logs under ${path.join(vscode.userDataDir, 'logs')})`);
     console.log('Ctrl-C stops it.');
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
