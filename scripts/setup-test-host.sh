@@ -25,9 +25,10 @@ as_root() {
   fi
 }
 
-# 1. Debian packages; apt is skipped entirely when all are present.
+# 1. Debian packages; apt is skipped entirely when all are present. g++, make and python3 build the
+# native modules (argon2, kerberos, node-pty...); the base image has them, a slimmer one may not.
 missing=()
-for pkg in chromium libkrb5-dev ripgrep; do
+for pkg in chromium libkrb5-dev ripgrep g++ make python3; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
