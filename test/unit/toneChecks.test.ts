@@ -7,7 +7,7 @@ const strict = { mayBeUnchanged: false };
 type CommentsPlan = Extract<ToneFixPlan, { kind: 'comments' }>;
 
 function commentsPlan(languageId: string, text: string, before = ''): CommentsPlan {
-  const plan = planToneFix(languageId, text, before);
+  const plan = planToneFix(languageId, text, { before });
   assert.equal(plan.kind, 'comments');
   return plan as CommentsPlan;
 }
@@ -132,6 +132,50 @@ describe('comment checks', () => {
     const one = commentsPlan('python', 'x = 1  # teh value\n');
     const v = checkAnswer(one, 'the value', strict);
     assert.equal(v.ok && v.replacement, 'x = 1  # the value\n');
+  });
+});
+
+describe('plans in a document', () => {
+  test('a selection inside a comment widens to the whole comment; the replacement covers exactly that', () => {
+    const doc = 'x();\n  // teh first line\n  // teh second line\ny();\n';
+    const start = doc.indexOf('first');
+    const plan = planToneFix('typescript', doc, { start, end: start + 5 });
+    assert.equal(plan.kind, 'comments');
+    const p = plan as CommentsPlan;
+    assert.equal(doc.slice(p.start, p.end), '// teh first line\n  // teh second line');
+    const v = checkAnswer(p, tag('The first line,\nthe second line.'), strict);
+    assert.equal(v.ok && v.replacement, '// The first line,\n  // the second line.');
+  });
+
+  test('a selection starting inside a multi-line string is read from the file start: the string stays code', () => {
+    const doc = 'const s = `\n// not a comment\n`;\n// a real one\n';
+    const start = doc.indexOf('// not');
+    const plan = planToneFix('typescript', doc, { start, end: doc.length }) as CommentsPlan;
+    assert.equal(plan.kind, 'comments');
+    assert.deepEqual(
+      plan.targets.map((k) => (plan.pieces[k] as { body: string }).body),
+      ['a real one'],
+    );
+    // The selection alone would have taken the string's line for a comment.
+    const alone = planToneFix('typescript', doc.slice(start)) as CommentsPlan;
+    assert.deepEqual(
+      alone.targets.map((k) => (alone.pieces[k] as { body: string }).body),
+      ['not a comment'],
+    );
+  });
+
+  test('a docstring is recognised from the def line above the selection', () => {
+    const doc = 'def f():\n    """Return teh answer."""\n    return 42\n';
+    const start = doc.indexOf('    """');
+    const plan = planToneFix('python', doc, { start, end: doc.indexOf('\n    return') }) as CommentsPlan;
+    assert.equal(plan.kind, 'comments');
+    const v = checkAnswer(plan, tag('Return the answer.'), strict);
+    assert.equal(v.ok && v.replacement, '    """Return the answer."""');
+  });
+
+  test('code only partly selected is never widened, only comments are', () => {
+    const doc = 'let a = 1; // teh note\nlet b = 2;\n';
+    assert.equal(planToneFix('typescript', doc, { start: 4, end: 6 }).kind, 'none');
   });
 });
 

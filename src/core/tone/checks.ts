@@ -74,17 +74,22 @@ function checkComments(
   if (bodies.some((b) => b === '')) return fail('empty');
   const originals = plan.targets.map((k) => (plan.pieces[k] as CommentPiece).body);
   const changed = bodies.some((b, k) => squash(b) !== squash(originals[k]!));
-  if (!changed)
-    return options.mayBeUnchanged ? { ok: true, replacement: plan.text, changed: false } : fail('unchanged');
+  if (!changed) {
+    return options.mayBeUnchanged
+      ? { ok: true, replacement: plan.text.slice(plan.start, plan.end), changed: false }
+      : fail('unchanged');
+  }
   const before = originals.reduce((n, b) => n + b.length, 0);
   const after = bodies.reduce((n, b) => n + b.length, 0);
   if (after > MAX_GROWTH * before) return fail('tooLong');
-  const replacement = rebuild(plan.pieces, new Map(plan.targets.map((k, i) => [k, bodies[i]!])));
-  if (altersCode(plan, replacement)) return fail('altersCode');
+  const rebuilt = rebuild(plan.pieces, new Map(plan.targets.map((k, i) => [k, bodies[i]!])));
+  if (altersCode(plan, rebuilt)) return fail('altersCode');
+  // Every rewritten comment lies inside [start, end): the text around it is the same.
+  const replacement = rebuilt.slice(plan.start, rebuilt.length - (plan.text.length - plan.end));
   return { ok: true, replacement, changed: true };
 }
 
-/** True when the rebuilt selection's code (everything outside comments) differs from the original's. */
+/** True when the rebuilt text's code (everything outside comments) differs from the original's. */
 export function altersCode(plan: Extract<ToneFixPlan, { kind: 'comments' }>, rebuilt: string): boolean {
   const after = splitComments(rebuilt, plan.syntax, { before: plan.before });
   return codeSkeleton(after) !== codeSkeleton(plan.pieces);

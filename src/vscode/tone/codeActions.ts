@@ -1,9 +1,9 @@
 // The lightbulb: two refactor.rewrite actions on a selection that has something to rewrite
 // (prose, or comments in code). Excluded files get none, so nothing invites sending them.
 import * as vscode from 'vscode';
-import { planToneFix } from '../../core/tone/plan';
 import { GRAMMAR_TONE_ID } from '../../core/tone/tones';
 import type { FeatureContext } from '../featureContext';
+import { planSelection } from './selection';
 
 export const FIX_TONE_COMMAND = 'tiered.fixTone';
 export const TONE_ACTION_KIND = vscode.CodeActionKind.RefactorRewrite.append('tiered.tone');
@@ -33,10 +33,7 @@ export class ToneCodeActions implements vscode.CodeActionProvider {
     if (context.only && !context.only.contains(TONE_ACTION_KIND) && !TONE_ACTION_KIND.contains(context.only)) return [];
     if (this.ctx.isExcluded(document.uri)) return [];
     if (document.offsetAt(range.end) - document.offsetAt(range.start) > MAX_SCAN_CHARS) return [];
-    const before = document.getText(
-      new vscode.Range(Math.max(0, range.start.line - 30), 0, range.start.line, range.start.character),
-    );
-    if (planToneFix(document.languageId, document.getText(range), before).kind === 'none') return [];
+    if (planSelection(document, range).plan.kind === 'none') return [];
     const args = (tone?: string): FixToneArgs => ({
       uri: document.uri,
       range: new vscode.Range(range.start, range.end),

@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CostEstimate } from '../../core/calls';
 import { TieredError } from '../../core/errors';
-import { planToneFix } from '../../core/tone/plan';
 import { runToneFix, sizeProblem, type SendablePlan, type ToneFixOutcome } from '../../core/tone/toneFix';
 import { availableTones, findTone, type Tone } from '../../core/tone/tones';
 import type { FeatureContext } from '../featureContext';
 import { money } from '../statusBar';
 import type { FixToneArgs } from './codeActions';
 import { pickTone } from './pickTone';
+import { planSelection } from './selection';
 
 export const CANCEL_TONE_COMMAND = 'tiered.cancelToneFix';
 /** Context key that enables Escape → cancel while a fix runs. */
@@ -19,8 +19,6 @@ const RUNNING_KEY = 'tiered.toneFixRunning';
 const RAISE_CAP = "Raise today's cap";
 const OPEN_COST_PANEL = 'Open cost panel';
 const TRY_AGAIN = 'Try Again';
-/** Lines before the selection read for context (indentation, docstrings); never sent. */
-const CONTEXT_LINES = 30;
 
 interface Running {
   controller: AbortController;
@@ -65,10 +63,7 @@ export class ToneFixer implements vscode.Disposable {
       return;
     }
     const config = this.ctx.config();
-    const before = document.getText(
-      new vscode.Range(Math.max(0, range.start.line - CONTEXT_LINES), 0, range.start.line, range.start.character),
-    );
-    const plan = planToneFix(document.languageId, document.getText(range), before);
+    const { plan, range: target } = planSelection(document, range);
     if (plan.kind === 'none') {
       void vscode.window.showInformationMessage(`Tiered: ${plan.message}`);
       return;
@@ -81,7 +76,7 @@ export class ToneFixer implements vscode.Disposable {
     const version = document.version;
     const tone = await this.chooseTone(args.tone);
     if (!tone) return;
-    await this.fix(editor, range, version, plan, tone);
+    await this.fix(editor, target, version, plan, tone);
   }
 
   private async chooseTone(id: string | undefined): Promise<Tone | undefined> {
