@@ -73,8 +73,9 @@ describe('findings schema', () => {
     assert.deepEqual(props.replacement!.type, ['string', 'null']);
     assert.deepEqual(props.severity!.enum, ['error', 'warning', 'info', 'hint']);
     assert.equal(props.startLine!.type, 'integer');
-    assert.equal(props.startLine!.maximum, undefined, 'no MAX_SAFE_INTEGER noise');
-    assert.equal(props.startLine!.minimum, 1);
+    for (const bound of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems']) {
+      assert.equal(JSON.stringify(root).includes(`"${bound}"`), false, `${bound} is not sent`);
+    }
   });
 
   test('Gemini schema: replacement optional (not required, not nullable), no additionalProperties', () => {
@@ -88,6 +89,15 @@ describe('findings schema', () => {
     assert.equal(props.replacement!.type, 'string');
     assert.equal(JSON.stringify(root).includes('"null"'), false);
     assert.equal(JSON.stringify(root).includes('additionalProperties'), false);
+    assert.equal(JSON.stringify(root).includes('"maxLength"'), false);
+    assert.ok(
+    );
+    assert.equal(typeof props.file!.description, 'string', 'descriptions guide the model');
+  });
+
+  test('bounds not sent to the provider are still enforced locally', () => {
+    const long = parseFindings(JSON.stringify({ summary: 's', findings: [{ ...finding, title: 'x'.repeat(201) }] }));
+    assert.equal(long.ok, false);
   });
 
   test('an answer shaped by either provider schema parses', () => {

@@ -114,8 +114,9 @@ type Json = Record<string, unknown>;
 /**
  * A zod schema as the JSON schema a provider accepts.
  * - OpenAI strict mode: every property required, optional ones nullable, additionalProperties
- *   false everywhere, no numeric bounds beyond what strict mode documents.
+ *   false everywhere.
  * - Gemini responseJsonSchema: optional properties left out of `required`, plain types.
+ * Both: no numeric or length bounds (see dropBounds).
  */
 export function jsonSchemaFor(kind: ProviderKind, name: string, schema: z.ZodType): JsonSchemaSpec {
   const base = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as Json;
@@ -138,16 +139,29 @@ function mapSchema(node: Json, visit: (node: Json) => Json): Json {
   return visit(out);
 }
 
-/** Drops the safe-integer bound zod adds to every int: it says nothing and bloats the prompt. */
-function dropIntBounds(node: Json): Json {
-  if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
-  if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
+/**
+ * Numeric and length bounds are outside the subset both providers enforce (OpenAI strict mode
+ * rejects some outright); zod checks them on our side and a violation gets the one repair.
+ */
+const UNENFORCED = [
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+];
+
+function dropBounds(node: Json): Json {
+  for (const key of UNENFORCED) delete node[key];
   return node;
 }
 
 function toOpenAI(root: Json): Json {
   return mapSchema(root, (node) => {
-    dropIntBounds(node);
+    dropBounds(node);
     if (node.type === 'object' && node.properties) {
       const props = node.properties as Record<string, Json>;
       const required = new Set((node.required as string[] | undefined) ?? []);
@@ -170,7 +184,7 @@ function nullable(prop: Json): Json {
 
 function toGemini(root: Json): Json {
   return mapSchema(root, (node) => {
-    dropIntBounds(node);
+    dropBounds(node);
     // An optional property needs no null branch for Gemini: it is simply left out.
     if (Array.isArray(node.type)) {
       const types = (node.type as string[]).filter((t) => t !== 'null');
