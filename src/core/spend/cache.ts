@@ -1,6 +1,6 @@
 // Per-day aggregates the panel host keeps between refreshes: past days never change, so they are
 // read once; today's appends are folded in as they arrive (deduplicated by record id).
-import type { LedgerRecord, TierId } from '../types';
+import type { LedgerRecord, Outcome, TierId } from '../types';
 import {
   addRecord,
   emptyDay,
@@ -12,10 +12,23 @@ import {
 import { mergeRecent, recentRows, type CallRow } from './calls';
 import { createDayOf, daysIn, type DayRange } from './days';
 
+/** A day's aggregate as JSON (see store.ts): tallies as [key, usd, calls] tuples to stay small. */
+export interface StoredDay {
+  day: string;
+  usd: number;
+  calls: number;
+  byTier: Array<[string, number, number]>;
+  byCommand: Array<[string, number, number]>;
+  byModel: Array<[string, number, number, string]>;
+  outcomes: Partial<Record<Outcome, number>>;
+  allProUsd: number;
+  unpricedCalls: number;
+}
+
 interface DayEntry {
   agg: DayAggregate;
-  /** Newest first, at most recentLimit. */
-  recent: CallRow[];
+  /** Newest first, at most recentLimit; undefined for a day restored from a stored summary. */
+  recent: CallRow[] | undefined;
   /** Ids folded in, kept only for live days (where appends may repeat what a read already saw). */
   ids?: Set<string>;
 }
@@ -93,7 +106,10 @@ export class SpendCache {
       added++;
     }
     for (const [entry, list] of touched) {
-      entry.recent = mergeRecent([recentRows(list, this.options.recentLimit), entry.recent], this.options.recentLimit);
+      entry.recent = mergeRecent(
+        [recentRows(list, this.options.recentLimit), entry.recent ?? []],
+        this.options.recentLimit,
+      );
     }
     return added;
   }
@@ -115,11 +131,67 @@ export class SpendCache {
     const days = daysIn(range);
     for (let i = days.length - 1; i >= 0 && n < limit; i--) {
       const e = this.days.get(days[i]!);
-      if (!e || e.recent.length === 0) continue;
+      if (!e?.recent || e.recent.length === 0) continue;
       lists.push(e.recent);
       n += e.recent.length;
     }
     return mergeRecent(lists, limit);
+  }
+
+  /**
+   * Days restored from a summary whose rows the calls table needs: walking back from the range's
+   * end, the days without rows until the newest `recentLimit` calls are covered.
+   */
+  rowDaysNeeded(range: DayRange): string[] {
+    const needed: string[] = [];
+    let n = 0;
+    const days = daysIn(range);
+    for (let i = days.length - 1; i >= 0 && n < this.options.recentLimit; i--) {
+      const e = this.days.get(days[i]!);
+      if (!e) continue;
+      if (!e.recent && e.agg.calls > 0) needed.push(e.agg.day);
+      n += e.agg.calls;
+    }
+    return needed;
+  }
+
+  /** A loaded day as a stored summary (no rows), for days that can no longer change. */
+  exportDay(day: string): StoredDay | undefined {
+    const e = this.days.get(day);
+    if (!e) return undefined;
+    const a = e.agg;
+    const tallies = (m: Map<string, { usd: number; calls: number }>) =>
+      [...m].map(([k, t]) => [k, t.usd, t.calls] as [string, number, number]);
+    return {
+      day: a.day,
+      usd: a.usd,
+      calls: a.calls,
+      byTier: tallies(a.byTier),
+      byCommand: tallies(a.byCommand),
+      byModel: [...a.byModel].map(([k, t]) => [k, t.usd, t.calls, t.tier] as [string, number, number, string]),
+      outcomes: Object.fromEntries(a.outcomes) as StoredDay['outcomes'],
+      allProUsd: a.allProUsd,
+      unpricedCalls: a.unpricedCalls,
+    };
+  }
+
+  /** Restores a stored summary (unless the day is loaded already). Its rows load on demand. */
+  importDay(stored: StoredDay): void {
+    if (this.days.has(stored.day)) return;
+    const agg = emptyDay(stored.day);
+    agg.usd = stored.usd;
+    agg.calls = stored.calls;
+    for (const [k, usd, calls] of stored.byTier) agg.byTier.set(k, { usd, calls });
+    for (const [k, usd, calls] of stored.byCommand) agg.byCommand.set(k, { usd, calls });
+    for (const [k, usd, calls, tier] of stored.byModel) agg.byModel.set(k, { usd, calls, tier });
+    for (const [k, n] of Object.entries(stored.outcomes)) agg.outcomes.set(k as Outcome, n ?? 0);
+    agg.allProUsd = stored.allProUsd;
+    agg.unpricedCalls = stored.unpricedCalls;
+    this.days.set(stored.day, { agg, recent: undefined });
+  }
+
+  has(day: string): boolean {
+    return this.days.has(day);
   }
 
   /** Drops every day outside `keep` (bounds memory when the user narrows the range). */

@@ -71,6 +71,13 @@ const newestFirst = (a: { ts: string }, b: { ts: string }) => (a.ts < b.ts ? 1 :
  */
 export function recentRows(records: Iterable<LedgerRecord>, limit: number): CallRow[] {
   if (limit <= 0) return [];
+  // A day's file is in time order almost always: then the newest are simply its last lines.
+  if (Array.isArray(records) && isAscending(records as readonly LedgerRecord[])) {
+    const list = records as readonly LedgerRecord[];
+    const out: CallRow[] = [];
+    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) out.push(toRow(list[i]!));
+    return out;
+  }
   let buf: LedgerRecord[] = [];
   let floor = '';
   for (const r of records) {
@@ -84,6 +91,11 @@ export function recentRows(records: Iterable<LedgerRecord>, limit: number): Call
   }
   buf.sort(newestFirst);
   return buf.slice(0, limit).map(toRow);
+}
+
+function isAscending(list: readonly LedgerRecord[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.ts > list[i]!.ts) return false;
+  return true;
 }
 
 /** Merges newest-first row lists (e.g. per day) into one newest-first list of at most `limit`. */

@@ -62,21 +62,24 @@ export function resolveRange(spec: RangeSpec, today: string): DayRange {
 }
 
 /**
- * Local day of an ISO timestamp, memoised by the minute: a ledger holds many calls per minute and
- * every time zone offset is a whole number of minutes, so the day never changes within one.
+ * Local day of an ISO timestamp, fast for ledger order: it remembers the UTC bounds of the last
+ * day it computed, and a UTC ('Z') timestamp inside them is that day after two string compares
+ * (ISO UTC strings of one format order like the times they name). Anything else is parsed.
  */
 export function createDayOf(): (ts: string) => string {
-  const memo = new Map<string, string>();
+  let lo = '';
+  let hi = '';
+  let day = '';
   return (ts: string) => {
-    const utc = ts.length >= 17 && ts.charCodeAt(ts.length - 1) === 90; /* 'Z' */
-    if (!utc) return localDay(Date.parse(ts));
-    const key = ts.slice(0, 16);
-    let day = memo.get(key);
-    if (day === undefined) {
-      day = localDay(Date.parse(ts));
-      if (memo.size > 10_000) memo.clear();
-      memo.set(key, day);
-    }
-    return day;
+    const utc = ts.length >= 20 && ts.charCodeAt(ts.length - 1) === 90; /* 'Z' */
+    if (utc && ts >= lo && ts < hi) return day;
+    const ms = Date.parse(ts);
+    const d = localDay(ms);
+    if (!utc || !Number.isFinite(ms)) return d;
+    const t = new Date(ms);
+    lo = new Date(t.getFullYear(), t.getMonth(), t.getDate()).toISOString();
+    hi = new Date(t.getFullYear(), t.getMonth(), t.getDate() + 1).toISOString();
+    day = d;
+    return d;
   };
 }
