@@ -102,7 +102,7 @@ describe('tone call spec', () => {
     const pro = spec.build(resolveModel(config, 'pro'));
     assert.ok(lite.maxOutputTokens >= 3 * 400 * 0.5, `lite max ${lite.maxOutputTokens} leaves room for a 3x answer`);
     assert.ok(lite.maxOutputTokens <= resolveModel(config, 'flash-lite').maxOutputTokens);
-    assert.ok(pro.maxOutputTokens >= 4096 && pro.maxOutputTokens <= 16384);
+    assert.ok(pro.maxOutputTokens >= 3072 && pro.maxOutputTokens <= 16384);
     const small = toneCallSpec({ config, plan: codePlan, tone: friendly }).build(resolveModel(config, 'flash-lite'));
     assert.ok(small.maxOutputTokens < lite.maxOutputTokens, 'a short comment reserves less');
   });

@@ -29,13 +29,16 @@ export type ToneFixOutcome =
   | { kind: 'unchanged'; result: CallResult }
   | { kind: 'rejected'; failure: ToneFailure; message: string; result: CallResult };
 
+/** Output room on a tier above (thinking models): enough for a short rewrite, under the default confirm threshold. */
+const ESCALATED_FLOOR = 3072;
+
 /**
  * Output bound: a good answer is never more than MAX_GROWTH× the input, so more is not reserved.
  * A tier above the command's own (escalation) may think before answering, so it gets more room.
  */
 export function toneOutputTokens(promptTokens: number, model: ResolvedModel, ownTier: TierId): number {
   const needed = MAX_GROWTH * promptTokens + 64;
-  const floor = model.tier === ownTier ? 256 : 4096;
+  const floor = model.tier === ownTier ? 256 : ESCALATED_FLOOR;
   return Math.min(model.maxOutputTokens, Math.max(needed, floor));
 }
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { CostEstimate } from '../../core/calls';
 import { TieredError } from '../../core/errors';
 import { runToneFix, sizeProblem, type SendablePlan, type ToneFixOutcome } from '../../core/tone/toneFix';
-import { availableTones, findTone, type Tone } from '../../core/tone/tones';
+import { availableTones, findTone, GRAMMAR_TONE_ID, type Tone } from '../../core/tone/tones';
 import type { FeatureContext } from '../featureContext';
 import { money } from '../statusBar';
 import type { FixToneArgs } from './codeActions';
@@ -172,7 +172,11 @@ export class ToneFixer implements vscode.Disposable {
       return;
     }
     if (outcome.kind === 'unchanged') {
-      void vscode.window.showInformationMessage(`Tiered: no ${tone.label.toLowerCase()} changes needed (${via}).`);
+      const what =
+        tone.id === GRAMMAR_TONE_ID
+          ? 'no grammar or spelling fixes needed'
+          : `the ${tone.label} rewrite left the text as it was`;
+      void vscode.window.showInformationMessage(`Tiered: ${what} (${via}).`);
       return;
     }
     if (document.isClosed || document.version !== version) {
