@@ -90,8 +90,6 @@ describe('findings schema', () => {
     assert.equal(JSON.stringify(root).includes('"null"'), false);
     assert.equal(JSON.stringify(root).includes('additionalProperties'), false);
     assert.equal(JSON.stringify(root).includes('"maxLength"'), false);
-    assert.ok(
-    );
     assert.equal(typeof props.file!.description, 'string', 'descriptions guide the model');
   });
 
