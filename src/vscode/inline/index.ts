@@ -47,8 +47,8 @@ export function activateInline(ctx: FeatureContext): void {
   const shownIds = new Set<number>();
   const acceptedIds = new Set<number>();
 
-  const paint = (): void => {
-    const until = pause.pausedUntil;
+  // InlinePause's constructor calls back before `pause` is assigned: it passes `until` in.
+  const paintWith = (until: number | undefined): void => {
     if (until) {
       ctx.statusBar.setNote(
         NOTE_KEY,
@@ -63,7 +63,8 @@ export function activateInline(ctx: FeatureContext): void {
       );
     } else ctx.statusBar.setNote(NOTE_KEY, undefined);
   };
-  const pause = new InlinePause(ctx.extension.globalState, () => paint());
+  const paint = (): void => paintWith(pause.pausedUntil);
+  const pause: InlinePause = new InlinePause(ctx.extension.globalState, (until) => paintWith(until));
   subs.push(pause);
 
   // Paused by the cap until more budget is left than when it paused (a raised cap, a new day).
