@@ -73,7 +73,15 @@ export function activateOptimizer(
       ctx.logger.info(`Routing changed: ${editLabel(s.edit)} (${s.title}; ${describeDelta(s)} over the period)`);
   };
 
-  const suggestCommand = async (): Promise<void> => {
+  /** `args.apply`: suggestion ids to apply without asking (automation and tests); returns the report. */
+  const suggestCommand = async (args?: { apply?: unknown }): Promise<OptimizerReport | undefined> => {
+    if (args && Array.isArray(args.apply)) {
+      const r = await report();
+      const ids = new Set(args.apply.filter((x): x is string => typeof x === 'string'));
+      const chosen = r.suggestions.filter((s) => ids.has(s.id));
+      if (chosen.length) await apply(chosen);
+      return r;
+    }
     let r: OptimizerReport;
     try {
       r = await vscode.window.withProgress(
@@ -82,7 +90,7 @@ export function activateOptimizer(
       );
     } catch (err) {
       void vscode.window.showErrorMessage(`Tiered could not read the ledger for routing suggestions: ${String(err)}`);
-      return;
+      return undefined;
     }
     await state.update(OPTIMIZER_LAST_RUN_KEY, Date.now());
     for (const n of r.notes) ctx.logger.info(`optimizer: ${n}`);
@@ -91,7 +99,7 @@ export function activateOptimizer(
         modal: true,
         detail: r.notes.join('\n') || 'The current routing fits the calls of this period.',
       });
-      return;
+      return r;
     }
     type Item = vscode.QuickPickItem & { suggestion?: Suggestion };
     const items: Item[] = r.suggestions.map((s) => ({
@@ -112,7 +120,7 @@ export function activateOptimizer(
       matchOnDetail: true,
     });
     const chosen = (picked ?? []).flatMap((i) => (i.suggestion ? [i.suggestion] : []));
-    if (chosen.length === 0) return;
+    if (chosen.length === 0) return r;
     try {
       await apply(chosen);
       void vscode.window.showInformationMessage(`Tiered: applied ${chosen.map((s) => editLabel(s.edit)).join('; ')}.`);
