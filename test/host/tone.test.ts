@@ -22,6 +22,7 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'stubborn.md': 'The stubborn paragraph keeps teh typo for lite.\n',
   'slow.md': 'Please make teh slow text formal.\n',
+  'edited.md': 'Teh text the user keeps editing.\n',
   'secrets/notes.md': 'SECRET-NOTE: teh vault code is 1234.\n',
 };
 
@@ -85,7 +86,7 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
     );
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /one undo restores the text/);
-    assert.match(result.output, /6 passing/);
+    assert.match(result.output, /7 passing/);
 
     const chats = models.requests('openai.chat');
     const sent = chats.map((r) => JSON.stringify(r.body));
@@ -110,8 +111,8 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
       false,
       'text from an excluded file was sent',
     );
-    const cancelled = chats.find((r) => r.model === 'tone-slow');
-    assert.ok(cancelled, 'the slow request never arrived');
-    assert.equal(cancelled.clientClosedEarly, true, 'cancelling did not close the socket');
+    const slow = chats.filter((r) => r.model === 'tone-slow');
+    assert.equal(slow.length, 2, 'the slow requests (Escape, then an edit) never arrived');
+    for (const r of slow) assert.equal(r.clientClosedEarly, true, 'cancelling did not close the socket');
   });
 });

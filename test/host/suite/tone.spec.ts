@@ -67,9 +67,24 @@ async function toneRecords(api: ToneApi): Promise<LedgerRecord[]> {
   return (await api.context.readLedger(day, day)).filter((r) => r.command === 'tone');
 }
 
-describe('Tone fixes in a real VS Code', () => {
-  let api: ToneApi;
+let api: ToneApi;
 
+/** Routes the lite tier to `tone-slow` (the driver makes it answer after 10 s) while `fn` runs. */
+async function withSlowLite(fn: () => Promise<void>): Promise<void> {
+  const settings = vscode.workspace.getConfiguration('tiered');
+  const tiers = settings.inspect('tiers')?.globalValue;
+  const lite = (): string | undefined => api.context.config().tiers['lite']?.[0];
+  await settings.update('tiers', { lite: ['tone-slow'], pro: ['tone-pro'] }, vscode.ConfigurationTarget.Global);
+  try {
+    await until(() => lite() === 'tone-slow');
+    await fn();
+  } finally {
+    await settings.update('tiers', tiers, vscode.ConfigurationTarget.Global);
+    await until(() => lite() === 'tone-lite');
+  }
+}
+
+describe('Tone fixes in a real VS Code', () => {
   before(async () => {
     const extension = vscode.extensions.getExtension<ToneApi>(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
@@ -162,12 +177,7 @@ describe('Tone fixes in a real VS Code', () => {
 
   it('Escape (tiered.cancelToneFix) cancels a slow fix: the text stays, the ledger says cancelled', async function () {
     this.timeout(30_000);
-    // The driver made `tone-slow` answer after 10 s; this test alone routes lite to it.
-    const settings = vscode.workspace.getConfiguration('tiered');
-    const tiers = settings.inspect('tiers')?.globalValue;
-    await settings.update('tiers', { lite: ['tone-slow'], pro: ['tone-pro'] }, vscode.ConfigurationTarget.Global);
-    try {
-      await until(() => api.context.config().tiers['lite']?.[0] === 'tone-slow');
+    await withSlowLite(async () => {
       const editor = await open('slow.md');
       const original = editor.document.getText();
       const range = selectAll(editor);
@@ -176,16 +186,34 @@ describe('Tone fixes in a real VS Code', () => {
         range,
         tone: 'formal',
       });
-      // Last in the suite, so the host is warm: the request is on the wire well before this.
+      // Late in the suite, so the host is warm: the request is on the wire well before this.
       await new Promise((r) => setTimeout(r, 3000));
       await vscode.commands.executeCommand('tiered.cancelToneFix');
       await running;
       assert.equal(editor.document.getText(), original);
       const last = (await toneRecords(api)).at(-1);
       assert.deepEqual([last?.model, last?.outcome], ['tone-slow', 'cancelled']);
-    } finally {
-      await settings.update('tiers', tiers, vscode.ConfigurationTarget.Global);
-      await until(() => api.context.config().tiers['lite']?.[0] === 'tone-lite');
-    }
+    });
+  });
+
+  it("an edit while the fix runs stops it and keeps the user's text", async function () {
+    this.timeout(30_000);
+    await withSlowLite(async () => {
+      const editor = await open('edited.md');
+      const original = editor.document.getText();
+      const range = selectAll(editor);
+      const running = vscode.commands.executeCommand('tiered.fixTone', {
+        uri: editor.document.uri,
+        range,
+        tone: 'formal',
+      });
+      await new Promise((r) => setTimeout(r, 2000));
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      assert.ok(await editor.edit((e) => e.insert(end, 'More words.\n')));
+      await running;
+      assert.equal(editor.document.getText(), `${original}More words.\n`);
+      const last = (await toneRecords(api)).at(-1);
+      assert.deepEqual([last?.model, last?.outcome], ['tone-slow', 'cancelled']);
+    });
   });
 });
