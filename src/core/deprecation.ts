@@ -43,7 +43,7 @@ function sentence(d: Omit<Deprecation, 'message'>): string {
             ? `shuts down today, ${d.date}`
             : `was shut down on ${d.date}`;
   const used = d.commands.length > 0 ? `used by ${d.commands.join(', ')}` : 'not used by any command';
-  return `Model ${name} ${when}; ${used}. Swap it in \`tiered.models\` / \`tiered.tiers\`.`;
+  return `Model ${name} ${when}; ${used}. Swap it in tiered.models / tiered.tiers.`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Shadow sampling in the host: the hook tone fixes and reviews call after a lite answer, and the
 // agreement summary the cost panel shows. Samples live in globalState (shared by all windows).
-import type { FeatureContext } from '../featureContext';
+import type { FeatureContext, SpendStatus } from '../featureContext';
 import {
   parseSamples,
   ShadowSampler,
@@ -29,8 +29,12 @@ function samplerFor(ctx: FeatureContext): ShadowSampler {
     config: () => ctx.config(),
     runner: ctx.runner,
     shadowSpend: async () => {
-      const s = await ctx.spend('shadow');
-      return { spentUsd: s.commandSpentUsd ?? 0, softReached: s.softReached || s.capReached };
+      // Other windows' shadow calls in flight count too (the budget reports them when it knows).
+      const s: SpendStatus & { commandReservedUsd?: number } = await ctx.spend('shadow');
+      return {
+        spentUsd: (s.commandSpentUsd ?? 0) + (s.commandReservedUsd ?? 0),
+        softReached: s.softReached || s.capReached,
+      };
     },
     loadSamples: () => parseSamples(state.get(SHADOW_SAMPLES_KEY)),
     saveSamples: (samples: AgreementSample[]) => state.update(SHADOW_SAMPLES_KEY, samples),
