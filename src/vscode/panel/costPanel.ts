@@ -5,10 +5,11 @@ import { PriceBook } from '../../core/prices';
 import { SpendCache } from '../../core/spend/cache';
 import { toCsv } from '../../core/spend/csv';
 import { resolveRange, type DayRange, type RangeSpec } from '../../core/spend/days';
+import { loadRange, parseStore, serializeStore, type DayStore } from '../../core/spend/store';
 import type { LedgerRecord } from '../../core/types';
 import { panelMessageSchema, type CapsInput, type HostMessage, type PanelMessage } from '../../webview/protocol';
 import type { FeatureContext } from '../featureContext';
-import { buildPanelData, priceViews, proRepricer, proTierOf, RECENT_LIMIT } from './data';
+import { buildPanelData, priceViews, proRepricer, proTierOf, RECENT_LIMIT, storeFingerprint } from './data';
 import { newNonce, panelHtml } from './html';
 
 export const COST_PANEL_VIEW_TYPE = 'tiered.costPanel';
@@ -44,6 +45,8 @@ export class CostPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly book = new PriceBook();
   private cache: SpendCache;
+  /** Settled-day summaries on disk; loaded on the first refresh. */
+  private store: DayStore | undefined;
   private range: RangeSpec = { kind: '7d' };
   /** Serialises reads so a live update never races a range change. */
   private work: Promise<void> = Promise.resolve();
@@ -63,8 +66,9 @@ export class CostPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       ctx.onDidAppendLedger((records) => this.onAppend(records)),
       ctx.onDidChangeConfig(() => {
-        // Prices and the tier table may have changed: repricing needs a fresh cache.
+        // Prices and the tier table may have changed: repricing needs a fresh cache (and maybe store).
         this.cache = this.newCache();
+        this.store = undefined;
         this.enqueue(() => this.refresh());
       }),
     );
@@ -147,16 +151,43 @@ export class CostPanel implements vscode.Disposable {
     }
   }
 
-  /** Reads the days of the range not cached yet, then sends the whole view. */
+  private get storeUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'spend-days.json');
+  }
+
+  private async loadStore(): Promise<DayStore> {
+    const fingerprint = storeFingerprint(this.ctx.config(), this.book);
+    let text: string | undefined;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.storeUri));
+    } catch {
+      text = undefined; // first use, or removed: rebuilt from the ledger
+    }
+    return parseStore(text, fingerprint);
+  }
+
+  private async saveStore(store: DayStore): Promise<void> {
+    try {
+      await vscode.workspace.fs.createDirectory(this.ctx.extension.globalStorageUri);
+      await vscode.workspace.fs.writeFile(this.storeUri, new TextEncoder().encode(serializeStore(store)));
+    } catch (err) {
+      // Only a speed-up: the panel still works from the ledger.
+      this.ctx.logger.warn(`Cost panel: could not save day summaries to ${this.storeUri.fsPath}: ${String(err)}`);
+    }
+  }
+
+  /** Loads the days of the range not cached yet (summaries first, then the ledger), then sends the view. */
   private async refresh(requestId?: string): Promise<void> {
     const status = await this.ctx.spend();
     const days = resolveRange(this.range, status.day);
     this.loading = true;
     try {
-      for (const span of this.cache.missing(days)) {
-        const records = await this.ctx.readLedger(span.from, span.to);
-        this.cache.load(span, records, new Set([status.day]));
-      }
+      this.store ??= await this.loadStore();
+      const changed = await loadRange(this.cache, days, status.day, {
+        read: (from, to) => this.ctx.readLedger(from, to),
+        store: this.store,
+      });
+      if (changed) await this.saveStore(this.store);
     } finally {
       this.loading = false;
     }

@@ -6,6 +6,7 @@ import { PriceBook, type PriceInfo } from '../../core/prices';
 import { resolveModel, type ResolvedModel } from '../../core/router';
 import type { SpendCache } from '../../core/spend/cache';
 import { priceAtProFrom } from '../../core/spend/proPrice';
+import { STORE_VERSION } from '../../core/spend/store';
 import type { DayRange, RangeSpec } from '../../core/spend/days';
 import type { LedgerRecord } from '../../core/types';
 import type { ModelPriceView, PanelData } from '../../webview/protocol';
@@ -28,6 +29,14 @@ export function proModelOf(config: TieredConfig): ResolvedModel | undefined {
 export function proRepricer(config: TieredConfig, book: PriceBook): ((r: LedgerRecord) => number) | undefined {
   const pro = proModelOf(config);
   return pro ? priceAtProFrom(book.describe(pro)) : undefined;
+}
+
+/** Everything a stored day summary depends on besides the ledger: the pro model and its rates. */
+export function storeFingerprint(config: TieredConfig, book: PriceBook): string {
+  const pro = proModelOf(config);
+  const info = pro ? book.describe(pro) : undefined;
+  const rates = info?.known ? { rates: info.rates, tiers: info.tiers } : 'unknown';
+  return JSON.stringify({ v: STORE_VERSION, proTier: proTierOf(config), pro: pro?.id ?? null, rates });
 }
 
 const usdRate = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
