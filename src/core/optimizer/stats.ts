@@ -2,7 +2,6 @@
 import type { TieredConfig } from '../config';
 import { tierFor } from '../router';
 import type { CommandId, LedgerRecord, TierId } from '../types';
-import { spentUsd } from './reprice';
 
 /** day (YYYY-MM-DD) → model id → suggestions shown and accepted (globalState 'tiered.inlineStats'). */
 export type InlineStatsByDay = Readonly<Record<string, Readonly<Record<string, { shown: number; accepted: number }>>>>;
@@ -58,30 +57,46 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 export function countCalls(records: readonly LedgerRecord[]): CallCounts {
-  const calls = records.filter((r) => r.outcome !== 'refused');
-  const by = (o: LedgerRecord['outcome']): number => calls.filter((r) => r.outcome === o).length;
-  const ok = by('ok');
-  const errors = by('error');
-  const escalations = by('escalated');
-  const inputTokens = calls.reduce((s, r) => s + r.inputTokens, 0);
+  // One pass: a busy week of inline completion is tens of thousands of records.
+  let calls = 0;
+  let ok = 0;
+  let errors = 0;
+  let escalations = 0;
+  let cancelled = 0;
+  let spendUsd = 0;
+  let unpriced = 0;
+  let inputTokens = 0;
+  const ttfts: number[] = [];
+  for (const r of records) {
+    if (r.outcome === 'refused') continue;
+    calls++;
+    if (r.outcome === 'ok') ok++;
+    else if (r.outcome === 'error') errors++;
+    else if (r.outcome === 'escalated') escalations++;
+    else if (r.outcome === 'cancelled') cancelled++;
+    if (Number.isFinite(r.costUsd)) spendUsd += r.costUsd;
+    else unpriced++;
+    inputTokens += r.inputTokens;
+    if (r.ttftMs !== null) ttfts.push(r.ttftMs);
+  }
   const finished = ok + errors + escalations;
   return {
-    calls: calls.length,
+    calls,
     ok,
     errors,
     escalations,
-    cancelled: by('cancelled'),
-    spendUsd: spentUsd(calls),
-    unpriced: calls.filter((r) => !Number.isFinite(r.costUsd)).length,
+    cancelled,
+    spendUsd,
+    unpriced,
     inputTokens,
-    meanInputTokens: ratio(inputTokens, calls.length),
-    medianTtftMs: median(calls.flatMap((r) => (r.ttftMs === null ? [] : [r.ttftMs]))),
+    meanInputTokens: ratio(inputTokens, calls),
+    medianTtftMs: median(ttfts),
     finished,
     errorRate: ratio(errors, finished),
     escalationRate: ratio(escalations, finished),
