@@ -1,0 +1,122 @@
+// The cost panel in a real VS Code (code-server) against the local model server. One workbench
+// window shows the panel (opened by clicking the status bar item); a second window (runInHost,
+// suite/panel.spec.ts) opens the panel from its command and makes a priced review call. The first
+// window's panel must show the new call without being touched: the ledger is shared by windows.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { startModelServer, type ModelServer } from '../server/modelServer';
+import { extensionManifest, startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { runInHost } from './runInHost';
+import { statusBarElementId, Workbench } from './ui';
+
+/** The webview frame holding the panel page (VS Code nests it in two iframes). */
+async function panelFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of wb.page.frames()) {
+      if (
+        await frame
+          .locator('#totals')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the cost panel page never rendered its totals');
+}
+
+const callsIn = (totals: string) => Number(/([\d,]+) call\(s\)/.exec(totals)?.[1]?.replace(/,/g, '') ?? NaN);
+
+describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
+  let models: ModelServer;
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+  let wb: Workbench | undefined;
+
+  before(async () => {
+    ensureExtensionBuilt();
+    models = await startModelServer();
+    models.setDefaults({ text: () => 'Looks fine.' });
+    workspace = makeWorkspace({ 'notes.md': '# Notes\n' });
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: REPO_ROOT,
+      userSettings: {
+        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
+        'tiered.models': {
+          // Priced by override: a loopback model is otherwise free, and the panel should show money.
+          'panel-lite': {
+            provider: 'local',
+            model: 'panel-lite',
+            tier: 'lite',
+            maxOutputTokens: 256,
+            price: { inputPerMTok: 0.25, outputPerMTok: 1.5 },
+          },
+          'panel-pro': {
+            provider: 'local',
+            model: 'panel-pro',
+            tier: 'pro',
+            maxOutputTokens: 1024,
+            price: { inputPerMTok: 2, outputPerMTok: 12 },
+          },
+        },
+        'tiered.tiers': { lite: ['panel-lite'], pro: ['panel-pro'] },
+        'tiered.inline': { enabled: false },
+      },
+    });
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await models?.close();
+    workspace?.remove();
+  });
+
+  test('a status bar click opens the panel, and a call from another window shows up in it', async () => {
+    const { publisher, name } = extensionManifest(REPO_ROOT);
+    wb = await Workbench.open(server, { timeoutMs: 60_000 });
+    const item = statusBarElementId(`${publisher}.${name}`, 'tiered.spend');
+    await wb.statusBarText(item, 60_000);
+    await wb.statusBarItem(item).first().click();
+    const frame = await panelFrame(wb);
+    const before = callsIn(await frame.locator('#totals').innerText());
+    assert.ok(Number.isFinite(before), 'no call count in the totals');
+    for (const id of ['days', 'commands', 'models', 'savings', 'tiers', 'calls', 'caps', 'prices']) {
+      assert.equal(await frame.locator(`#section-${id}`).count(), 1, `section ${id} is missing`);
+    }
+    assert.match(
+      await frame.locator('#section-prices tr[data-model="panel-pro"]').innerText(),
+      /override[\s\S]*\$2[\s\S]*\$12/,
+    );
+
+    const result = await runInHost({
+      server,
+      specs: ['panel'],
+      timeoutMs: 150_000,
+      screenshotPath: resultPath('host-panel.png'),
+    });
+    assert.equal(result.exitCode, 0, result.output);
+    assert.match(result.output, /3 passing/);
+    assert.ok(
+      models.requests('openai.chat').some((r) => r.model === 'panel-pro'),
+      'the pro model was never called',
+    );
+
+    // The other window's call reaches this panel through the shared ledger, with no click here.
+    const end = Date.now() + 15_000;
+    let now = before;
+    while (Date.now() < end && now <= before) {
+      await new Promise((r) => setTimeout(r, 250));
+      now = callsIn(await frame.locator('#totals').innerText());
+    }
+    assert.equal(now, before + 1, 'the panel did not update after the call');
+    assert.match(await frame.locator('#section-commands').innerText(), /review/);
+    assert.match(await frame.locator('#section-calls tbody tr').first().innerText(), /review\s+pro\s+panel-pro/);
+    await wb.screenshot('panel-vscode');
+  });
+});
