@@ -118,9 +118,10 @@ function httpStatus(url: string): Promise<number> {
 }
 
 const live = new Map<ChildProcess, string | undefined>();
-// If the test process dies without stopping its servers, take their process groups (and temporary
-// folders, best effort) with it.
-process.once('exit', () => {
+// If the test process dies without stopping its servers (a crash, the test runner's timeout), take
+// their process groups (and temporary folders, best effort) with it: they run in their own session,
+// so nothing else would.
+function killAll(): void {
   for (const [child, temp] of live) {
     killGroup(child, 'SIGKILL');
     try {
@@ -129,7 +130,17 @@ process.once('exit', () => {
       // a dying process may still be writing there; leave it to the OS's tmp cleaning
     }
   }
-});
+  live.clear();
+}
+process.once('exit', killAll);
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    // Only the default action was replaced: exit as the signal would have, unless someone else
+    // (e.g. playwright closing its browsers) also listens and decides.
+    if (process.listenerCount(signal) === 0) process.exit(128 + os.constants.signals[signal]);
+  });
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
