@@ -65,6 +65,8 @@ export const inlineSchema = z.strictObject({
   suffixTokens: z.number().int().min(0).max(16_000).default(300),
   maxOutputTokens: z.number().int().min(8).max(4096).default(128),
   timeoutMs: z.number().int().min(500).max(60_000).default(6000),
+  /** p90 time to first token the lite primary must meet before inline moves down its chain. */
+  latencyTargetMs: z.number().int().min(100).max(10_000).default(800),
 });
 
 export const toneSchema = z.strictObject({
