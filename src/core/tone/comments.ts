@@ -54,6 +54,8 @@ class Splitter {
   private readonly eol: string;
   private readonly blocks: BlockSyntax[];
   private readonly markers: string[];
+  /** Matches any character that starts a comment or string opener. */
+  private readonly openers: RegExp;
 
   constructor(
     private readonly text: string,
@@ -63,12 +65,21 @@ class Splitter {
     this.eol = (text.includes('\n') ? text : before).includes('\r\n') ? '\r\n' : '\n';
     this.blocks = [...syntax.block].sort((a, b) => b.open.length - a.open.length);
     this.markers = [...syntax.line].sort((a, b) => b.length - a.length);
+    const firsts = new Set(
+      [...this.blocks.map((b) => b.open), ...this.markers, ...syntax.strings.map((s) => s.open)].map((o) => o[0]!),
+    );
+    const escaped = [...firsts].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
+    this.openers = escaped ? new RegExp(`[${escaped}]`, 'g') : /(?!)/g;
   }
 
   run(): Piece[] {
-    const { text } = this;
+    const { text, openers } = this;
     let i = 0;
     while (i < text.length) {
+      // Jump to the next character that can open a comment or a string.
+      openers.lastIndex = i;
+      if (!openers.exec(text)) break;
+      i = openers.lastIndex - 1;
       const block = this.blocks.find((b) => text.startsWith(b.open, i));
       if (block) {
         i = this.blockComment(i, block);
@@ -102,6 +113,21 @@ class Splitter {
     const start = this.text.lastIndexOf('\n', i - 1) + 1;
     const head = start === 0 ? this.before.slice(this.before.lastIndexOf('\n') + 1) : '';
     return head + this.text.slice(start, i);
+  }
+
+  /** The nearest non-blank line above i's line (reaching into `before`), or undefined at the top. */
+  private previousLine(i: number): string | undefined {
+    for (const source of [this.text, this.before]) {
+      let end = source === this.text ? this.text.lastIndexOf('\n', i - 1) : source.length;
+      while (end >= 0) {
+        const start = source.lastIndexOf('\n', end - 1) + 1;
+        const line = source.slice(start, end);
+        if (!isBlank(line)) return line;
+        if (start === 0) break;
+        end = start - 1;
+      }
+    }
+    return undefined;
   }
 
   /** End of i's line content: before '\r\n' / '\n', or the end of the text. */
@@ -195,8 +221,7 @@ class Splitter {
     const closeAt = end - str.close.length;
     if (closeAt < i + str.open.length || !this.text.startsWith(str.close, closeAt)) return undefined;
     if (!isBlank(this.text.slice(end, this.contentEnd(end)))) return undefined;
-    const earlier = (this.before + this.text.slice(0, i)).split(/\r?\n/).filter((l) => !isBlank(l));
-    const previous = earlier.at(-1);
+    const previous = this.previousLine(i);
     if (previous !== undefined && !/:\s*(#.*)?$/.test(previous)) return undefined;
     const inner = this.text.slice(i + str.open.length, closeAt);
     const { body, frame } = this.blockFrame(str.open, inner, str.close, i, true);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { planToneFix, type ToneFixPlan } from '../../core/tone/plan';
 
 /** Above this many characters only the selection and the lines before it are parsed. */
-const WHOLE_DOCUMENT_CHARS = 1_000_000;
+const WHOLE_DOCUMENT_CHARS = 500_000;
 const CONTEXT_LINES = 30;
 
 export interface SelectionPlan {
