@@ -14,8 +14,12 @@ export function tierClass(tier: string, tierOrder: readonly string[]): string {
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
-  return 10 * p;
+  // toPrecision drops float noise (1 × 1e-4 computes as 0.00009999…).
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    const top = Number((m * p).toPrecision(12));
+    if (top >= max) return top;
+  }
+  return Number((10 * p).toPrecision(12));
 }
 
 const H = 200;
@@ -137,11 +141,27 @@ function clip(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
+let panelWidth = 0;
+
+/** The width of the panel's main column, so charts are first drawn at about their real width. */
+export function setPanelWidth(width: number): void {
+  panelWidth = width;
+}
+
+/** Content width of a full-width section, or of one of two side-by-side sections (media/panel.css). */
+function estimatedWidth(span: 'full' | 'half'): number {
+  if (panelWidth <= 0) return 640;
+  const sectionChrome = 30; // padding 2 × 14 + border 2 × 1
+  const twoColumns = panelWidth >= 2 * 360 + 16;
+  return span === 'half' && twoColumns ? (panelWidth - 16) / 2 - sectionChrome : panelWidth - sectionChrome;
+}
+
 /**
  * A chart redrawn at its container's width (ResizeObserver), instead of an SVG scaled by its
- * viewBox, whose 11 px labels would shrink to unreadable in a narrow editor column.
+ * viewBox, whose 11 px labels would shrink to unreadable in a narrow editor column. The first
+ * drawing uses the estimated width, so a first render normally draws each chart once.
  */
-export function responsive(build: (width: number) => SVGSVGElement, initialWidth = 640): HTMLElement {
+export function responsive(build: (width: number) => SVGSVGElement, span: 'full' | 'half'): HTMLElement {
   const holder = document.createElement('div');
   holder.className = 'chart-holder';
   let drawn = 0;
@@ -150,7 +170,7 @@ export function responsive(build: (width: number) => SVGSVGElement, initialWidth
     drawn = width;
     holder.replaceChildren(build(width));
   };
-  draw(initialWidth);
+  draw(Math.floor(estimatedWidth(span)));
   new ResizeObserver((entries) => draw(Math.floor(entries[0]!.contentRect.width))).observe(holder);
   return holder;
 }

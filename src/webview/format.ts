@@ -5,7 +5,8 @@ export function money(usd: number): string {
   const sign = usd < 0 ? '−' : '';
   const a = Math.abs(usd);
   if (a === 0) return '$0.00';
-  if (a < 0.01) return `${sign}$${a.toFixed(4)}`;
+  // Below a cent, two significant digits: a $0.00008 call must not read as $0.0000.
+  if (a < 0.01) return `${sign}$${a.toFixed(Math.min(10, Math.max(4, 1 - Math.floor(Math.log10(a)))))}`;
   return `${sign}$${a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 

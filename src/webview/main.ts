@@ -6,6 +6,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { CallSortKey } from '../core/spend/calls';
 import type { RangeSpec } from '../core/spend/days';
 import { capsEditor } from './caps';
+import { setPanelWidth } from './charts';
 import { h } from './dom';
 import type { HostMessage, PanelData, PanelMessage, PanelState } from './protocol';
 import {
@@ -173,6 +174,7 @@ function render(): void {
       () => (capsDirty = true),
     );
   }
+  setPanelWidth(main.clientWidth);
   main.replaceChildren(
     totals(data),
     daysSection(data),

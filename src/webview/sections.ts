@@ -45,7 +45,7 @@ export function daysSection(data: PanelData): HTMLElement {
     'days',
     'Spend per day',
     data.summary.calls === 0 ? empty('No calls in this range.') : null,
-    responsive((w) => dayChart(w, data.summary.days, tiers, data.tierOrder)),
+    responsive((w) => dayChart(w, data.summary.days, tiers, data.tierOrder), 'full'),
     legend(tiers, data.tierOrder),
   );
 }
@@ -57,12 +57,14 @@ export function commandsSection(data: PanelData): HTMLElement {
     'Spend per command',
     items.length === 0
       ? empty('No calls in this range.')
-      : responsive((w) =>
-          barChart(
-            w,
-            items.map((b) => ({ label: b.key, usd: b.usd, calls: b.calls, share: b.share, className: 'accent' })),
-            'Spend per command',
-          ),
+      : responsive(
+          (w) =>
+            barChart(
+              w,
+              items.map((b) => ({ label: b.key, usd: b.usd, calls: b.calls, share: b.share, className: 'accent' })),
+              'Spend per command',
+            ),
+          'half',
         ),
   );
 }
@@ -74,18 +76,20 @@ export function modelsSection(data: PanelData): HTMLElement {
     'Spend per model',
     items.length === 0
       ? empty('No calls in this range.')
-      : responsive((w) =>
-          barChart(
-            w,
-            items.map((b) => ({
-              label: b.key,
-              usd: b.usd,
-              calls: b.calls,
-              share: b.share,
-              className: tierClass(b.tier, data.tierOrder),
-            })),
-            'Spend per model',
-          ),
+      : responsive(
+          (w) =>
+            barChart(
+              w,
+              items.map((b) => ({
+                label: b.key,
+                usd: b.usd,
+                calls: b.calls,
+                share: b.share,
+                className: tierClass(b.tier, data.tierOrder),
+              })),
+              'Spend per model',
+            ),
+          'half',
         ),
   );
 }
