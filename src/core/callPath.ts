@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CallResult, CallRunner, CallSpec, CostEstimate, RequestBody } from './calls';
 import { NON_CRITICAL_COMMANDS, type TieredConfig } from './config';
-import { TieredError, allowsFallback, isTransient } from './errors';
+import { TieredError } from './errors';
 import { estimateRequestTokens } from './estimate';
+import { chainFailedMessage, nextStep } from './fallback';
 import { route, tierAbove, type ResolvedModel } from './router';
 import type {
   Clock,
@@ -58,15 +59,8 @@ export interface CallPathDeps {
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Longest wait we accept from Retry-After before trying the next model instead. */
-const MAX_RETRY_WAIT_MS = 30_000;
 /** Reservations outlive the call's timeout a little, then expire (a dead window frees its budget). */
 const RESERVATION_GRACE_MS = 30_000;
-
-export function backoffMs(attempt: number, retryAfterMs: number | undefined): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  return Math.min(8000, 500 * 2 ** attempt);
-}
 
 export class CallPath implements CallRunner {
   constructor(private readonly deps: CallPathDeps) {}
@@ -139,30 +133,32 @@ export class CallPath implements CallRunner {
     mayEscalate: boolean,
   ): Promise<Attempted> {
     const retries = spec.retries ?? (NON_CRITICAL_COMMANDS.has(spec.command) ? 0 : config.review.retries);
-    let lastError: TieredError | undefined;
-    for (const model of chain) {
-      for (let attempt = 0; attempt <= retries; attempt++) {
+    const tried: string[] = [];
+    let lastError: unknown;
+    for (let i = 0; i < chain.length; i++) {
+      const model = chain[i]!;
+      tried.push(model.id);
+      for (let attempt = 0; ; attempt++) {
         try {
           return await this.attempt(spec, tier, model, mayEscalate);
         } catch (err) {
-          if (!TieredError.is(err)) throw err;
           lastError = err;
-          if (err.reason === 'cancelled' || err.reason === 'budget' || err.reason === 'config' || spec.signal?.aborted) throw err;
-          if (!isTransient(err.reason) || attempt === retries) break;
-          const wait = backoffMs(attempt, err.details.retryAfterMs);
-          if (wait > MAX_RETRY_WAIT_MS) break;
-          this.deps.logger.warn(`${spec.command}: ${model.id} failed (${err.reason}); retry ${attempt + 1}/${retries} in ${wait} ms`);
-          await (this.deps.sleep ?? abortableSleep)(wait, spec.signal);
+          if (spec.signal?.aborted) throw TieredError.is(err, 'cancelled') ? err : new TieredError('cancelled', 'Cancelled.');
+          const step = nextStep(err, attempt, { retries, hasNext: i + 1 < chain.length });
+          if (step.action === 'stop') {
+            if (!TieredError.is(err) || i === 0 || ['cancelled', 'budget', 'config'].includes(err.reason)) throw err;
+            throw new TieredError(err.reason, chainFailedMessage(tier, tried, err), { ...err.details });
+          }
+          if (step.action === 'next') {
+            this.deps.logger.warn(`${spec.command}: ${model.id} gave up (${step.why}); trying the next ${tier} model`);
+            break;
+          }
+          this.deps.logger.warn(`${spec.command}: ${model.id} failed (${step.why}); retry ${attempt + 1}/${retries}`);
+          await (this.deps.sleep ?? abortableSleep)(step.delayMs, spec.signal);
         }
-        if (spec.signal?.aborted) throw new TieredError('cancelled', 'Cancelled.');
       }
-      if (!lastError || !allowsFallback(lastError.reason)) break;
-      if (model !== chain[chain.length - 1]) this.deps.logger.warn(`${spec.command}: ${model.id} gave up (${lastError.reason}); trying the next ${tier} model`);
     }
-    const tried = chain.map((m) => m.id).join(', ');
-    throw new TieredError(lastError?.reason ?? 'server', `${lastError?.message ?? 'The call failed.'} (tried ${tried}; Tiered does not fall back to a lower tier.)`, {
-      ...lastError?.details,
-    });
+    throw lastError;
   }
 
   private async attempt(spec: CallSpec, tier: TierId, model: ResolvedModel, mayEscalate: boolean): Promise<Attempted> {
