@@ -65,6 +65,9 @@ export npm_config_yes=true
 # them (its postinstall installs VS Code's own dependencies; node-pty, argon2, kerberos,
 # @parcel/watcher, @vscode/spdlog... are native). This folder is a throwaway test host, so allow all.
 export npm_config_dangerously_allow_all_scripts=true
+# argon2, kerberos, node-pty, spdlog... compile from source here (their prebuilt downloads fail):
+# let node-gyp use every core.
+export JOBS=max
 
 # 2a. Fetch the package without running anything, to learn which @vscode/ripgrep VS Code pins.
 (cd "$HOST_DIR" && npm install --ignore-scripts --no-package-lock --loglevel=error >/dev/null)
