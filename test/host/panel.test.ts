@@ -3,6 +3,8 @@
 // suite/panel.spec.ts) opens the panel from its command and makes a priced review call. The first
 // window's panel must show the new call without being touched: the ledger is shared by windows.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { startModelServer, type ModelServer } from '../server/modelServer';
@@ -118,5 +120,25 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
     assert.match(await frame.locator('#section-commands').innerText(), /review/);
     assert.match(await frame.locator('#section-calls tbody tr').first().innerText(), /review\s+pro\s+panel-pro/);
     await wb.screenshot('panel-vscode');
+  });
+
+  test('saving caps in the panel writes tiered.budget to the user settings', async () => {
+    assert.ok(wb, 'the first test did not open the workbench');
+    const frame = await panelFrame(wb);
+    await frame.locator('#cap-daily input').fill('7.5');
+    await frame.locator('#cap-cmd-review input').fill('2');
+    await frame.locator('#caps-save').click();
+    await frame.locator('#status', { hasText: 'Caps saved' }).waitFor({ timeout: 15_000 });
+    const settings = JSON.parse(
+      fs.readFileSync(path.join(server.userDataDir, 'User', 'settings.json'), 'utf8'),
+    ) as Record<string, { dailyCapUsd?: number; perCommandUsd?: Record<string, number>; softThreshold?: number }>;
+    assert.deepEqual(settings['tiered.budget'], { dailyCapUsd: 7.5, perCommandUsd: { review: 2 }, softThreshold: 0.8 });
+    // The extension reloads its settings; the status bar shows the new cap.
+    const { publisher, name } = extensionManifest(REPO_ROOT);
+    const item = statusBarElementId(`${publisher}.${name}`, 'tiered.spend');
+    const end = Date.now() + 15_000;
+    while (Date.now() < end && !(await wb.statusBarText(item)).includes('$7.50'))
+      await new Promise((r) => setTimeout(r, 250));
+    assert.match(await wb.statusBarText(item), /\/ \$7\.50/);
   });
 });

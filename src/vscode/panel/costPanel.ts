@@ -237,10 +237,16 @@ export class CostPanel implements vscode.Disposable {
     const section = vscode.workspace.getConfiguration('tiered');
     const current = section.inspect<Record<string, unknown>>('budget')?.globalValue ?? {};
     // Keep the user's other budget settings (confirmAboveUsd); caps go to USER settings only.
+    // Caps the editor does not show (e.g. "shadow") are kept as they are.
+    const before = current.perCommandUsd;
+    const hidden =
+      before && typeof before === 'object'
+        ? Object.fromEntries(Object.entries(before).filter(([command]) => !(command in config.commands)))
+        : {};
     const next = {
       ...current,
       dailyCapUsd: caps.dailyCapUsd,
-      perCommandUsd: caps.perCommandUsd,
+      perCommandUsd: { ...hidden, ...caps.perCommandUsd },
       softThreshold: caps.softThreshold,
     };
     try {
