@@ -1,4 +1,9 @@
 // Number and date formatting for the panel (fixed en-US style so figures read the same everywhere).
+// Formatters are made once: toLocaleString builds a new one per call, which cost more than the
+// rest of a 200-row table's rendering together.
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const RATE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
 export function money(usd: number): string {
   if (!Number.isFinite(usd)) return '—';
@@ -7,7 +12,7 @@ export function money(usd: number): string {
   if (a === 0) return '$0.00';
   // Below a cent, two significant digits: a $0.00008 call must not read as $0.0000.
   if (a < 0.01) return `${sign}$${a.toFixed(Math.min(10, Math.max(4, 1 - Math.floor(Math.log10(a)))))}`;
-  return `${sign}$${a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `${sign}$${CENTS.format(a)}`;
 }
 
 export function percent(share: number): string {
@@ -15,7 +20,7 @@ export function percent(share: number): string {
 }
 
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return Number.isInteger(n) && Math.abs(n) < 1000 ? String(n) : INTEGER.format(n);
 }
 
 export function ms(n: number): string {
@@ -41,5 +46,5 @@ export function shortDay(day: string): string {
 }
 
 export function rate(perMTok: number | undefined): string {
-  return perMTok === undefined ? '—' : `$${perMTok.toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
+  return perMTok === undefined ? '—' : `$${RATE.format(perMTok)}`;
 }
