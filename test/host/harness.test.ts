@@ -83,12 +83,19 @@ describe('test-host harness', { skip: hostSkipReason() }, () => {
     assert.match(result.output, /expected failure/);
   });
 
-  test('reads a status bar item and runs a command from the palette', async () => {
+  test('reads a status bar item, runs a command from the palette, reads its notification', async () => {
     // Opened after the in-host run so the two windows' extension hosts don't compete for the CPU.
     wb = await Workbench.open(server);
     assert.equal(await wb.statusBarText(STATUS_ID, 30_000), 'Fixture ready');
     await wb.runCommand('Fixture: Mark Done');
     await wb.statusBarItem(STATUS_ID).filter({ hasText: 'Fixture done' }).waitFor();
+    await wb.page.locator('.notification-toast', { hasText: 'Fixture marked done' }).waitFor();
+    const toast = (await wb.notifications()).find((t) => t.message === 'Fixture marked done');
+    assert.deepEqual(toast, {
+      severity: 'warning',
+      message: 'Fixture marked done',
+      source: 'Tiered test-host fixture',
+    });
   });
 
   test('opens a file, shows multi-line ghost text and accepts it with Tab', async () => {

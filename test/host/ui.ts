@@ -19,6 +19,12 @@ export function statusBarElementId(extensionId: string, itemId: string): string 
   return `${extensionId}.${itemId}`;
 }
 
+export interface Toast {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  source: string;
+}
+
 export class Workbench {
   private constructor(
     readonly page: Page,
@@ -154,9 +160,28 @@ export class Workbench {
     return ((await item.textContent()) ?? '').trim();
   }
 
-  /** Notification toasts currently shown, as text. */
-  async notifications(): Promise<string[]> {
-    return this.page.locator('.notification-toast .notification-list-item-message').allTextContents();
+  /** Notification toasts currently shown: their message, severity and source (e.g. the extension's name). */
+  async notifications(): Promise<Toast[]> {
+    return this.page.locator('.notification-toast .notification-list-item').evaluateAll((items) =>
+      items.map((item) => {
+        const icon = item.querySelector('.notification-list-item-icon')?.className ?? '';
+        const severity = icon.includes('codicon-error')
+          ? 'error'
+          : icon.includes('codicon-warning')
+            ? 'warning'
+            : 'info';
+        const text = (el: Element | null) => (el?.textContent ?? '').trim();
+        return {
+          severity,
+          message: text(item.querySelector('.notification-list-item-message')),
+          // The source shows only in an expanded toast; the row's aria label always names it.
+          source:
+            /, source: (.*), notification/.exec(
+              item.closest('.monaco-list-row')?.getAttribute('aria-label') ?? '',
+            )?.[1] ?? text(item.querySelector('.notification-list-item-source')).replace(/^Source:\s*/, ''),
+        } as Toast;
+      }),
+    );
   }
 
   /** Saves test-results/<name>.png and returns its path. */

@@ -22,6 +22,7 @@ exports.activate = (context) => {
     item,
     vscode.commands.registerCommand('fixture.markDone', () => {
       item.text = 'Fixture done';
+      void vscode.window.showWarningMessage('Fixture marked done');
     }),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
   );
