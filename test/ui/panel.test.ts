@@ -154,12 +154,24 @@ describe('cost panel page', { skip }, () => {
     });
   });
 
+  test('a live update for a range the user has left is ignored; one for the shown range is drawn', async () => {
+    const shown = await p.page.locator('#totals').innerText();
+    const stale = { ...data, range: { kind: 'today' }, summary: { ...data.summary, calls: 12345 } };
+    await p.page.evaluate((d) => window.postMessage({ type: 'data', data: d }, '*'), stale);
+    await p.page.waitForTimeout(200);
+    assert.equal(await p.page.locator('#totals').innerText(), shown);
+    const current = (await lastPosted(p, 'setRange'))?.range;
+    const live = { ...data, range: current, summary: { ...data.summary, calls: 12345 } };
+    await p.page.evaluate((d) => window.postMessage({ type: 'data', data: d }, '*'), live);
+    await p.page.waitForFunction(() => document.getElementById('totals')?.textContent?.includes('12,345 call(s)'));
+  });
+
   test('hidden and shown again, the panel restores its state before the host answers', async () => {
     await p.page.evaluate(() => sessionStorage.setItem('__noReply', '1'));
     await p.page.reload();
     await p.page.waitForSelector('#section-prices');
-    // Rendered from the saved state: the host has not answered this load's ready.
-    assert.match(await p.page.locator('#totals').innerText(), /\$0\.91 over 9 call\(s\)/);
+    // Rendered from the saved state (the last data drawn): the host has not answered this load's ready.
+    assert.match(await p.page.locator('#totals').innerText(), /\$0\.91 over 12,345 call\(s\)/);
     assert.equal(await p.page.locator('#calls-filter').evaluate((e) => (e as HTMLInputElement).value), '');
     const posted = await p.posted();
     assert.equal(posted.length, 1);
