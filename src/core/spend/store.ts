@@ -19,7 +19,10 @@ const storedDaySchema = z.object({
   byTier: z.array(tally),
   byCommand: z.array(tally),
   byModel: z.array(z.tuple([z.string(), z.number().finite(), z.number().int().nonnegative(), z.string()])),
-  outcomes: z.partialRecord(z.enum(['ok', 'cancelled', 'error', 'refused', 'escalated']), z.number().int().nonnegative()),
+  outcomes: z.partialRecord(
+    z.enum(['ok', 'cancelled', 'error', 'refused', 'escalated']),
+    z.number().int().nonnegative(),
+  ),
   allProUsd: z.number().finite(),
   unpricedCalls: z.number().int().nonnegative(),
 });
