@@ -1,5 +1,6 @@
 // Today's spend against the cap, always visible; a click opens the cost panel.
 import * as vscode from 'vscode';
+import { formatUsd } from '../core/budget';
 import type { SpendStatus, StatusBarControl } from './featureContext';
 
 export interface Breakdown {
@@ -13,7 +14,8 @@ export interface StatusSnapshot {
   byModel: Record<string, Breakdown>;
 }
 
-export const money = (usd: number): string => (usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`);
+/** Sub-cent amounts keep two significant digits so a cheap call never reads as $0.00. */
+export const money = formatUsd;
 
 export class SpendStatusBar implements StatusBarControl, vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tiered.spend', vscode.StatusBarAlignment.Right, 100);
