@@ -23,7 +23,8 @@ export function makeOracle(file: string, opts: OracleOptions): (req: ScriptReque
   const upToLines = (from: number, lines: number): string => {
     let end = from;
     for (let n = 0; n < lines; n++) {
-      const nl = file.indexOf('\n', end + (n === 0 ? 0 : 1));
+      // At a line end the answer starts with the newline and the next line.
+      const nl = file.indexOf('\n', end + (n === 0 && file[from] !== '\n' ? 0 : 1));
       if (nl < 0) return file.slice(from);
       end = nl;
     }

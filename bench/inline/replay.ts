@@ -5,8 +5,10 @@ import { performance } from 'node:perf_hooks';
 import {
   CompletionEngine,
   realTimers,
+  VirtualTime,
   type DebounceOptions,
   type EnginePolicy,
+  type SourceRequest,
   type FlightReport,
 } from '../../src/core/completion';
 import { systemClock } from '../../src/core/types';
@@ -14,6 +16,15 @@ import type { CompletionSource } from '../../src/core/completion';
 import type { Key, Segment } from './trace';
 
 export const EDITOR_DEBOUNCE_MS = 50;
+
+/**
+ * CPU time of this process in ms. The engine's own work is metered in CPU time, not wall time, so
+ * that the OS running other processes in the middle of a section does not count as engine work.
+ */
+export function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 /** A gap at least this long is a pause, where ghost text is wanted. */
 export const PAUSE_MS = 750;
 
@@ -50,11 +61,15 @@ export class ReplayEditor {
   private controller: AbortController | undefined;
   private lastKeyAt = 0;
   private ghostAt: number | undefined;
+  /** The ghost text on screen: VS Code keeps showing it while the keys match it, with no call. */
+  private displayed: { offset: number; text: string } | undefined;
   private readonly shown = new Set<number>();
   private readonly reports: FlightReport[] = [];
   private readonly callMs = new Map<number, number>();
   private readonly flightMs = new Map<number, number>();
   readonly sdkSyncMs = new Map<number, number>();
+  /** Debug only: the end of each request's prefix. */
+  readonly prefixTail = new Map<number, string>();
   readonly figures: PolicyFigures = {
     keys: 0,
     requests: 0,
@@ -89,7 +104,7 @@ export class ReplayEditor {
       config: () => config,
       policy,
       debounce,
-      perfNow: () => performance.now(),
+      perfNow: cpuNow,
       meter: (kind, ms, id) => {
         if (kind === 'request' && id !== undefined) this.flightMs.set(id, ms);
         else if (id !== undefined) this.callMs.set(id, ms);
@@ -120,6 +135,8 @@ export class ReplayEditor {
     this.closeInterval(now);
     if (this.timer) clearTimeout(this.timer);
     this.controller?.abort();
+    const shownBefore = this.displayed;
+    this.displayed = undefined;
     if (key.insert === undefined) {
       this.doc = this.doc.slice(0, this.cursor - 1) + this.doc.slice(this.cursor);
       this.cursor--;
@@ -132,6 +149,16 @@ export class ReplayEditor {
     this.figures.keys++;
     this.lastKeyAt = now;
     this.ghostAt = undefined;
+    if (
+      key.insert !== undefined &&
+      shownBefore &&
+      shownBefore.offset + key.insert.length === this.cursor &&
+      shownBefore.text.length > key.insert.length &&
+      shownBefore.text.startsWith(key.insert)
+    ) {
+      this.displayed = { offset: this.cursor, text: shownBefore.text.slice(key.insert.length) };
+      this.ghostAt = now;
+    }
     this.timer = setTimeout(() => this.ask(), EDITOR_DEBOUNCE_MS);
   }
 
@@ -171,6 +198,7 @@ export class ReplayEditor {
       (s) => {
         if (!s || controller.signal.aborted) return;
         this.shown.add(s.requestId);
+        this.displayed = { offset: input.offset, text: s.text };
         this.ghostAt ??= performance.now();
       },
       () => {
@@ -193,7 +221,7 @@ export class ReplayEditor {
       f.billed.output += output;
       if (this.debug)
         console.log(
-          `[${this.debug}] req ${r.requestId} ${r.end} shown=${this.shown.has(r.requestId)} text=${JSON.stringify(r.text.slice(0, 30))}`,
+          `[${this.debug}] req ${r.requestId} ${r.end} shown=${this.shown.has(r.requestId)} at=${JSON.stringify(this.prefixTail.get(r.requestId))} text=${JSON.stringify(r.text.slice(0, 30))} raw=${JSON.stringify(r.streamed.slice(0, 50))}`,
         );
       if (this.shown.has(r.requestId)) f.shownRequests++;
       else {
@@ -202,8 +230,115 @@ export class ReplayEditor {
       }
       const sdk = this.sdkSyncMs.get(r.requestId) ?? 0;
       f.sdkSyncMsPerRequest.push(sdk);
-      f.engineMsPerRequest.push((this.callMs.get(r.requestId) ?? 0) - sdk + (this.flightMs.get(r.requestId) ?? 0));
+      const call = (this.callMs.get(r.requestId) ?? 0) - sdk;
+      const flight = this.flightMs.get(r.requestId) ?? 0;
+      if (this.debug && call + flight > 1) {
+        console.log(
+          `[${this.debug}] req ${r.requestId} engine ${call.toFixed(2)} + ${flight.toFixed(2)} ms (${r.end})`,
+        );
+      }
+      f.engineMsPerRequest.push(call + flight);
     }
     return f;
   }
+}
+
+/**
+ * Runs the engine's code paths (prompt windows, streaming checks, post-processing, cache) a few
+ * hundred times on a throwaway engine in virtual time, so that the measured run does not count
+ * the JIT compiling them.
+ */
+export async function warmUp(file: string, rounds = 300): Promise<void> {
+  const time = new VirtualTime();
+  let pending: { req: SourceRequest; resolve: (r: { text: string }) => void } | undefined;
+  const engine = new CompletionEngine({
+    source: (req) => new Promise((resolve) => (pending = { req, resolve })),
+    clock: time,
+    timers: time,
+    config: () => ({ prefixTokens: 1200, suffixTokens: 300, maxLines: 8 }),
+    policy: { debounce: 0 },
+    perfNow: cpuNow,
+    meter: () => {},
+  });
+  for (let i = 0; i < rounds; i++) {
+    const pos = Math.floor(((i + 0.5) / rounds) * (file.length - 2000));
+    const input = {
+      docKey: 'warm',
+      prefix: file.slice(Math.max(0, pos - 64_000), pos),
+      suffix: file.slice(pos, pos + 16_000),
+      offset: pos,
+      languageId: 'typescript',
+    };
+    const done = engine.complete(input, new AbortController().signal);
+    await time.advance(0);
+    const truth = file.slice(pos, pos + 160);
+    const settle = (text: string): void => {
+      if (pending) {
+        for (let k = 0; k < text.length; k += 4) pending.req.onText(text.slice(k, k + 4));
+        pending.resolve({ text });
+      }
+      pending = undefined;
+    };
+    settle(truth);
+    await done;
+    // Typing along the answer: the cache path (a miss would start a request: cancel it).
+    const along = new AbortController();
+    const served = engine.complete({ ...input, prefix: input.prefix + truth[0], offset: pos + 1 }, along.signal);
+    await time.advance(0);
+    along.abort();
+    settle('');
+    await served;
+  }
+  engine.dispose();
+}
+
+/** One request as the source saw it, for re-running the engine's part of it in isolation. */
+export interface RecordedRequest {
+  prefix: string;
+  suffix: string;
+  deltas: string[];
+}
+
+/**
+ * Engine CPU per request without the SDK, the server or the other policies: each recorded request
+ * is replayed through a fresh engine in virtual time (same prompt, same streamed chunks), `repeats`
+ * times; per request the least CPU time is kept (the OS and GC only ever add).
+ */
+export async function isolatedEngineMs(recorded: RecordedRequest[], repeats = 5): Promise<number[]> {
+  const best = recorded.map(() => Infinity);
+  for (let r = 0; r < repeats; r++) {
+    for (const [i, rec] of recorded.entries()) {
+      const time = new VirtualTime();
+      let total = 0;
+      let pending: { req: SourceRequest; resolve: (x: { text: string }) => void } | undefined;
+      const engine = new CompletionEngine({
+        source: (req) => new Promise((resolve) => (pending = { req, resolve })),
+        clock: time,
+        timers: time,
+        config: () => ({ prefixTokens: 1200, suffixTokens: 300, maxLines: 8 }),
+        policy: { debounce: 0 },
+        perfNow: cpuNow,
+        meter: (_kind, ms) => (total += ms),
+      });
+      const input = {
+        docKey: 'isolated',
+        prefix: rec.prefix,
+        suffix: rec.suffix,
+        offset: rec.prefix.length,
+        languageId: 'typescript',
+      };
+      const done = engine.complete(input, new AbortController().signal);
+      await time.advance(0);
+      const p = pending as { req: SourceRequest; resolve: (x: { text: string }) => void } | undefined;
+      if (p) {
+        for (const d of rec.deltas) p.req.onText(d);
+        p.resolve({ text: rec.deltas.join('') });
+      }
+      await done;
+      await time.advance(0);
+      engine.dispose();
+      best[i] = Math.min(best[i]!, total);
+    }
+  }
+  return best;
 }

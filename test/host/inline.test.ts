@@ -7,11 +7,14 @@ import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
+import { extensionManifest } from './codeServer';
+import { statusBarElementId, Workbench } from './ui';
 
 const INLINE_REPLY = 'computeAnswer(42);';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
+  'typed.ts': '// typed by the UI test\n',
   'secrets/token.ts': 'const token = \n// SECRET-TOKEN-TEXT\n',
   'capped.ts': 'const capped = \n// CAPPED-FILE-TEXT\n',
 };
@@ -50,6 +53,31 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     await server?.stop();
     await models?.close();
     workspace?.remove();
+  });
+
+  test('typing in a file shows ghost text from the lite model, and Tab accepts it', async () => {
+    const { publisher, name } = extensionManifest(REPO_ROOT);
+    const wb = await Workbench.open(server);
+    try {
+      // The provider must be registered before the keys: wait for the extension's status bar item.
+      await wb.statusBarText(statusBarElementId(`${publisher}.${name}`, 'tiered.spend'), 30_000);
+      await wb.openFile('typed.ts');
+      await wb.gotoEnd();
+      await wb.type('const answer = ', 60);
+      const ghost = await wb.waitForGhostText(20_000);
+      assert.match(ghost, /computeAnswer\(42\);/);
+      await wb.acceptSuggestion();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(await wb.editorText(), /const answer = computeAnswer\(42\);/);
+      await wb.screenshot('host-inline-ghost');
+    } finally {
+      await wb.close();
+    }
+    const fim = models.log.filter((r) => r.route === 'openai.completions');
+    assert.ok(
+      fim.some((r) => r.model === 'inline-lite'),
+      'the server log names no request to the lite model',
+    );
   });
 
   test('inline.spec passes inside the extension host; the server saw the lite model, never the excluded or capped file', async () => {

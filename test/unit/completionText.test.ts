@@ -119,3 +119,10 @@ describe('post-processing: closers of later lines', () => {
     assert.equal(postProcess('}', { linePrefix: '  ', suffix: '\n}\n', maxLines: 8 }).text, '');
   });
 });
+
+describe('post-processing: blocks', () => {
+  test('a block cut short keeps its opening line, even after a leading newline', () => {
+    const ctx = { linePrefix: '    return x;', suffix: '\n  }\n', maxLines: 8 };
+    assert.equal(postProcess('\n    return {\n      status: s,\n      va', ctx).text, '\n    return {');
+  });
+});

@@ -130,14 +130,16 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
     final = true;
   } else if (final && scan.depth > 0 && scan.depthAtLineEnd.length > 1) {
     // Multi-line text must not leave a block half written: keep up to the last balanced line.
-    let keep = 1;
-    for (let i = scan.depthAtLineEnd.length - 1; i > 0; i--) {
+    const all = text.split('\n');
+    // At least the first line with code: one line that opens a block is a fine suggestion.
+    let keep = Math.max(1, all.findIndex((l) => l.trim() !== '') + 1);
+    for (let i = scan.depthAtLineEnd.length - 1; i >= keep; i--) {
       if (scan.depthAtLineEnd[i]! <= 0) {
         keep = i + 1;
         break;
       }
     }
-    text = text.split('\n').slice(0, keep).join('\n');
+    text = all.slice(0, keep).join('\n');
   }
 
   // The rest of the cursor's line, repeated at the end of a one-line suggestion.
