@@ -59,7 +59,8 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
   };
 
   const ledgerEvents = new vscode.EventEmitter<LedgerRecord[]>();
-  context.subscriptions.push(ledgerEvents);
+  const insightEvents = new vscode.EventEmitter<void>();
+  context.subscriptions.push(ledgerEvents, insightEvents);
   const tail = new LedgerTail({ dir: ledgerDir, clock, logger });
   const statusBar = new SpendStatusBar(() => refresh());
   context.subscriptions.push(statusBar);
@@ -183,6 +184,13 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
       return result.records;
     },
     onDidAppendLedger: ledgerEvents.event,
+    insights: () => ({
+      deprecations: beyond?.deprecations() ?? [],
+      shadow: beyond?.shadowAgreement() ?? { tone: { samples: 0, meanSimilarity: null }, review: { samples: 0, meanOverlap: null } },
+      litellm: beyond?.litellmBudgets() ?? [],
+      latency: beyond?.latencyDescription() ?? '',
+    }),
+    onDidChangeInsights: insightEvents.event,
     openCostPanel: () => void vscode.commands.executeCommand('tiered.openCostPanel'),
   };
 
@@ -218,6 +226,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
 
   try {
     beyond = activateBeyond(featureContext, { priceBook: prices, apiKey: (id) => keys.get(id) });
+    context.subscriptions.push(beyond.onDidChangeLitellmBudgets(() => insightEvents.fire()));
   } catch (err) {
     logger.error(`Could not start the optimizer, deprecation, shadow, latency and LiteLLM features: ${String(err)}`);
   }

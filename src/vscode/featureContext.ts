@@ -3,6 +3,9 @@
 import type * as vscode from 'vscode';
 import type { CallRunner } from '../core/calls';
 import type { TieredConfig } from '../core/config';
+import type { Deprecation } from '../core/deprecation';
+import type { KeyInfoResult } from '../core/litellm';
+import type { ShadowAgreement } from '../core/shadow';
 import type { CommandId, LedgerRecord, Logger, ModelRequest } from '../core/types';
 
 export interface SpendStatus {
@@ -15,6 +18,15 @@ export interface SpendStatus {
   remainingUsd: number;
   softReached: boolean;
   capReached: boolean;
+}
+
+/** What the optimizer, deprecation, shadow and LiteLLM features know, for the cost panel. */
+export interface Insights {
+  deprecations: Deprecation[];
+  shadow: ShadowAgreement;
+  litellm: KeyInfoResult[];
+  /** The latency-aware lite tier's state in one line (empty when nothing happened). */
+  latency: string;
 }
 
 export interface StatusBarControl {
@@ -46,6 +58,10 @@ export interface FeatureContext {
   readLedger(fromDay: string, toDay: string): Promise<LedgerRecord[]>;
   /** Fires after any window on this machine appends to today's ledger. */
   readonly onDidAppendLedger: vscode.Event<LedgerRecord[]>;
+  /** Deprecations, shadow agreement, LiteLLM budgets, latency state (empty until those features start). */
+  insights(): Insights;
+  /** Fires when a LiteLLM budget refreshes (the rest changes with the ledger or settings). */
+  readonly onDidChangeInsights: vscode.Event<void>;
   /** Opens the cost panel (no-op until it is registered). */
   openCostPanel(): void;
 }
