@@ -32,7 +32,7 @@ export function chunkFiles(files: ReviewFile[], maxTokens: number, count: TokenC
   return chunks;
 }
 
-/** One file as parts of at most `maxTokens` each, split on line or hunk boundaries. */
+/** One file as parts of at most `maxTokens` each, split on line or hunk boundaries (an overlong line is cut). */
 export function splitFile(file: ReviewFile, maxTokens: number, count: TokenCounter = estimateTextTokens): ReviewFile[] {
   if (count(renderFile(file)) <= maxTokens) return [file];
   return file.hunks ? splitHunks(file, maxTokens, count) : splitText(file, maxTokens, count);
@@ -43,18 +43,49 @@ function splitText(file: ReviewFile, maxTokens: number, count: TokenCounter): Re
   const parts: ReviewFile[] = [];
   let start = 0;
   let tokens = 0;
+  const flush = (end: number) => {
+    if (end > start)
+      parts.push({ ...file, text: lines.slice(start, end).join('\n'), firstLine: file.firstLine + start });
+  };
   for (let i = 0; i < lines.length; i++) {
     // +2 for the line number gutter each rendered line carries.
     const t = count(lines[i]!) + 2;
+    if (t > maxTokens) {
+      // One line over the whole budget (minified code): cut it into pieces that keep its number.
+      flush(i);
+      for (const piece of cutLine(lines[i]!, maxTokens - 2, count)) {
+        parts.push({ ...file, text: piece, firstLine: file.firstLine + i });
+      }
+      start = i + 1;
+      tokens = 0;
+      continue;
+    }
     if (i > start && tokens + t > maxTokens) {
-      parts.push({ ...file, text: lines.slice(start, i).join('\n'), firstLine: file.firstLine + start });
+      flush(i);
       start = i;
       tokens = 0;
     }
     tokens += t;
   }
-  parts.push({ ...file, text: lines.slice(start).join('\n'), firstLine: file.firstLine + start });
-  return parts;
+  flush(lines.length);
+  return parts.length > 0 ? parts : [file];
+}
+
+/** Consecutive pieces of `line`, each within `budget` tokens (never splitting a surrogate pair). */
+function cutLine(line: string, budget: number, count: TokenCounter): string[] {
+  const pieces: string[] = [];
+  for (let pos = 0; pos < line.length;) {
+    let n = Math.min(line.length - pos, Math.max(1, Math.floor(Math.max(1, budget) * 3.5)));
+    // The estimate is close to linear in length: shrink by the overshoot until the piece fits.
+    for (let c = count(line.slice(pos, pos + n)); c > budget && n > 1; c = count(line.slice(pos, pos + n))) {
+      n = Math.max(1, Math.min(n - 1, Math.floor((n * budget) / c)));
+    }
+    const code = line.charCodeAt(pos + n - 1);
+    if (n > 1 && code >= 0xd800 && code <= 0xdbff) n--;
+    pieces.push(line.slice(pos, pos + n));
+    pos += n;
+  }
+  return pieces;
 }
 
 function splitHunks(file: ReviewFile, maxTokens: number, count: TokenCounter): ReviewFile[] {
