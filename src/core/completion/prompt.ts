@@ -18,7 +18,7 @@ export interface PromptWindow {
 export function windowPrefix(prefix: string, tokens: number): string {
   let start = prefix.lastIndexOf('\n') + 1;
   let used = estimateTextTokens(prefix.slice(start));
-  if (used > tokens) return prefix.slice(Math.max(start, prefix.length - Math.floor(tokens * 3.5)));
+  if (used > tokens) return tailWithin(prefix.slice(start), tokens);
   while (start > 0) {
     const lineStart = start >= 2 ? prefix.lastIndexOf('\n', start - 2) + 1 : 0;
     const cost = estimateTextTokens(prefix.slice(lineStart, start));
@@ -29,13 +29,38 @@ export function windowPrefix(prefix: string, tokens: number): string {
   return prefix.slice(start);
 }
 
+/**
+ * The longest end (or start) of one overlong line within `tokens`. A character-count cut alone
+ * overshoots on non-ASCII text (binary or CJK lines cost a token a character), so shrink by the
+ * overshoot until the estimate fits; ASCII fits at the first try.
+ */
+function tailWithin(line: string, tokens: number): string {
+  let n = Math.min(line.length, Math.floor(tokens * 3.5));
+  for (
+    let c = estimateTextTokens(line.slice(line.length - n));
+    c > tokens && n > 0;
+    c = estimateTextTokens(line.slice(line.length - n))
+  ) {
+    n = Math.min(n - 1, Math.floor((n * tokens) / c));
+  }
+  return n > 0 ? line.slice(line.length - n) : '';
+}
+
+function headWithin(line: string, tokens: number): string {
+  let n = Math.min(line.length, Math.floor(tokens * 3.5));
+  for (let c = estimateTextTokens(line.slice(0, n)); c > tokens && n > 0; c = estimateTextTokens(line.slice(0, n))) {
+    n = Math.min(n - 1, Math.floor((n * tokens) / c));
+  }
+  return line.slice(0, n);
+}
+
 /** The start of `suffix` within `tokens`: the rest of the cursor's line, then whole lines. */
 export function windowSuffix(suffix: string, tokens: number): string {
   if (tokens <= 0) return '';
   let end = suffix.indexOf('\n');
   if (end < 0) end = suffix.length;
   let used = estimateTextTokens(suffix.slice(0, end));
-  if (used > tokens) return suffix.slice(0, Math.floor(tokens * 3.5));
+  if (used > tokens) return headWithin(suffix.slice(0, end), tokens);
   while (end < suffix.length) {
     let next = suffix.indexOf('\n', end + 1);
     if (next < 0) next = suffix.length;
