@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import type { SpendSummary } from '../core/spend/aggregate';
 import type { CallRow } from '../core/spend/calls';
-import type { DayRange, RangeSpec } from '../core/spend/days';
+import { isDay, type DayRange, type RangeSpec } from '../core/spend/days';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const day = z.string().refine(isDay, 'expected a real date as YYYY-MM-DD');
 const usd = z.number().finite().nonnegative().max(100_000);
 const requestId = z.string().min(1).max(64);
 
