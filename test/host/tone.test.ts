@@ -3,8 +3,6 @@
 // server received: lite and pro were called, no code and nothing from an excluded file was sent,
 // and the cancelled request's socket was closed.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
@@ -23,15 +21,20 @@ const FILES: Record<string, string> = {
   'stubborn.md': 'The stubborn paragraph keeps teh typo for lite.\n',
   'slow.md': 'Please make teh slow text formal.\n',
   'edited.md': 'Teh text the user keeps editing.\n',
+  'pick.md': 'Teh pick works.\n',
+  'pirate.md': 'Teh parrot talks.\n',
   'secrets/notes.md': 'SECRET-NOTE: teh vault code is 1234.\n',
 };
+
+const PIRATE = 'Talk like a pirate.';
 
 /** Fixes "teh" in what it was sent; the lite model leaves "stubborn" texts as they are (a failed check). */
 function reply(req: ScriptRequest): string {
   const users = req.messages.filter((m) => m.role === 'user');
   const text = users[users.length - 1]?.text ?? '';
   if (req.model === 'tone-lite' && text.includes('stubborn')) return text;
-  return text.replace(/\bteh\b/g, 'the');
+  const fixed = text.replace(/\bteh\b/gi, (w) => (w[0] === 'T' ? 'The' : 'the'));
+  return req.messages.some((m) => m.text.includes(PIRATE)) ? `Arr, ${fixed[0]!.toLowerCase()}${fixed.slice(1)}` : fixed;
 }
 
 describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -46,10 +49,6 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
     // The cancel test routes lite to this model: slow enough to be cancelled mid-request.
     models.setModelKnobs('tone-slow', { ttftMs: 10_000 });
     workspace = makeWorkspace(FILES);
-    // Until the composition root calls activateTone, the spec wires it itself (see tone.spec.ts).
-    const wired = fs
-      .readFileSync(path.join(REPO_ROOT, 'src', 'vscode', 'composition.ts'), 'utf8')
-      .includes('activateTone');
     server = await startCodeServer({
       workspace: workspace.dir,
       extensionDevelopmentPath: REPO_ROOT,
@@ -62,8 +61,8 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
         },
         'tiered.tiers': { lite: ['tone-lite'], pro: ['tone-pro'] },
         'tiered.inline': { enabled: false },
+        'tiered.tone': { custom: [{ name: 'Pirate', instruction: PIRATE }] },
       },
-      env: wired ? {} : { TIERED_TONE_SELF_WIRE: '1' },
     });
   });
 
@@ -82,11 +81,11 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
     });
     const summary = models.log.map(
       (r) =>
-        `${r.id} ${r.route} ${r.model} t=${r.time % 1e6} ${r.durationMs}ms closedEarly=${r.clientClosedEarly} ${JSON.stringify(r.body).slice(-120)}`,
+        `${r.id} ${r.route} ${r.model} t=${r.time % 1e6} ${r.durationMs}ms closedEarly=${r.clientClosedEarly} ${JSON.stringify(r.body).slice(0, 160)} … ${JSON.stringify(r.body).slice(-100)}`,
     );
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /one undo restores the text/);
-    assert.match(result.output, /7 passing/);
+    assert.match(result.output, /9 passing/);
 
     const chats = models.requests('openai.chat');
     const sent = chats.map((r) => JSON.stringify(r.body));
@@ -110,6 +109,15 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
       sent.some((s) => s.includes('SECRET-NOTE')),
       false,
       'text from an excluded file was sent',
+    );
+    const systemPrompts = chats.map((r) => JSON.stringify((r.body as { messages?: unknown[] }).messages?.[0] ?? ''));
+    assert.ok(
+      systemPrompts.some((p) => p.includes('Make it concise')),
+      'the pick did not run Concise',
+    );
+    assert.ok(
+      systemPrompts.some((p) => p.includes(PIRATE)),
+      'the custom tone instruction was not sent',
     );
     const slow = chats.filter((r) => r.model === 'tone-slow');
     assert.equal(slow.length, 2, 'the slow requests (Escape, then an edit) never arrived');

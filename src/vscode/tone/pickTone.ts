@@ -29,10 +29,11 @@ export async function pickTone(tones: readonly Tone[], memento: vscode.Memento):
   quickPick.matchOnDetail = true;
   quickPick.items = items;
   const last = memento.get<string>(LAST_TONE_KEY);
-  const lastItem = items.find((i) => i.tone?.id === last);
-  if (lastItem) quickPick.activeItems = [lastItem];
+  // Enter runs the last tone used (the first one the first time).
+  const lastItem = items.find((i) => i.tone !== undefined && i.tone.id === last) ?? items[0]!;
+  quickPick.activeItems = [lastItem];
   const picked = await new Promise<ToneItem | undefined>((resolve) => {
-    quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]));
+    quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0] ?? quickPick.activeItems[0]));
     quickPick.onDidHide(() => resolve(undefined));
     quickPick.show();
   });

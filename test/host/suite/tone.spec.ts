@@ -90,14 +90,6 @@ describe('Tone fixes in a real VS Code', () => {
     assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
     api = await extension.activate();
     assert.ok(api, 'activate() returned no API');
-    // Until the composition root calls activateTone, the driver asks the spec to wire it here.
-    if (
-      process.env.TIERED_TONE_SELF_WIRE === '1' &&
-      !(await vscode.commands.getCommands(true)).includes('tiered.fixTone')
-    ) {
-      const { activateTone } = await import('../../../src/vscode/tone');
-      activateTone(api.context as never);
-    }
   });
 
   it('registers the tone commands', async () => {
@@ -173,6 +165,24 @@ describe('Tone fixes in a real VS Code', () => {
     await vscode.commands.executeCommand('tiered.fixTone', { uri: editor.document.uri, range, tone: 'formal' });
     assert.equal(editor.document.getText(), original);
     assert.equal((await toneRecords(api)).length, before, 'no call was made');
+  });
+
+  it('Fix Tone without a tone opens the pick; accepting its first item runs Concise', async function () {
+    this.timeout(30_000);
+    const editor = await open('pick.md');
+    const range = selectAll(editor);
+    const running = vscode.commands.executeCommand('tiered.fixTone', { uri: editor.document.uri, range });
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await running;
+    assert.equal(editor.document.getText(), 'The pick works.\n');
+  });
+
+  it("a user's own tone from settings is sent with its instruction", async () => {
+    const editor = await open('pirate.md');
+    const range = selectAll(editor);
+    await vscode.commands.executeCommand('tiered.fixTone', { uri: editor.document.uri, range, tone: 'custom:Pirate' });
+    assert.equal(editor.document.getText(), 'Arr, the parrot talks.\n');
   });
 
   it('Escape (tiered.cancelToneFix) cancels a slow fix: the text stays, the ledger says cancelled', async function () {
