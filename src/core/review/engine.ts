@@ -16,6 +16,7 @@ import {
   jsonSchemaFor,
   parseFindings,
   parseJsonWith,
+  type Finding,
   type Findings,
   type ParseResult,
 } from './findings';
@@ -92,6 +93,22 @@ export interface ReviewOptions {
   onProgress?(message: string): void;
   /** Called with the pre-flight figures before any check (to explain a refusal, suggest a raise). */
   onPreflight?(preflight: Preflight): void;
+  /**
+   * Called once a fresh review ran every stage on the lowest tier (auto depth chose it, or review
+   * routes there): what shadow sampling needs to send the same review request to the tier above.
+   */
+  onLiteReview?(lite: LiteReview): void;
+}
+
+/** A review answered entirely by the lowest tier. */
+export interface LiteReview {
+  /** The review stage's request (the first one, not a repair), for any model. */
+  build(model: ResolvedModel): RequestBody;
+  tier: TierId;
+  /** Model id of the stage that wrote the findings. */
+  model: string;
+  /** As the model answered them (before resolving to files), comparable with another model's answer. */
+  findings: Finding[];
 }
 
 const json = (schema: Parameters<typeof jsonSchemaFor>[2], name: string) => (m: ResolvedModel) =>
@@ -160,6 +177,7 @@ export async function runReview(
   // --- stages -------------------------------------------------------------------------------------
   const stages: StageRecord[] = [];
   const decisions = [plan.reason];
+  let reviewBuild: CallSpec['build'] | undefined;
   const call = async (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>): Promise<CallResult> => {
     // Streamed size in the progress text: the user sees the review is alive, not stuck.
     let chars = 0;
@@ -176,6 +194,7 @@ export async function runReview(
             );
           }
         : undefined;
+    if (stage === 'review') reviewBuild ??= spec.build;
     const result = await deps.runner.run({
       ...spec,
       command: REVIEW_COMMAND,
@@ -280,6 +299,13 @@ export async function runReview(
   logger.info(
     `review: ${input.title}: ${resolved.length} finding(s), ${formatUsd(report.totals.costUsd)} over ${stages.length} call(s) in ${report.elapsedMs} ms`,
   );
+  if (options.onLiteReview && reviewBuild && stages.every((s) => s.tier === plan.liteTier)) {
+    try {
+      options.onLiteReview({ build: reviewBuild, tier: last.tier, model: last.model, findings: findings.findings });
+    } catch (err) {
+      logger.warn(`review: lite review hook failed (${String(err)})`); // never the review's problem
+    }
+  }
   if (deps.cache)
     await deps.cache
       .put(key, report)

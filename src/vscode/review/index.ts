@@ -2,10 +2,11 @@
 // panel with quick fixes, a report beside the editor, and a command to clear the findings.
 import * as vscode from 'vscode';
 import { ResultCache } from '../../core/review/cache';
-import { runReview, type Preflight, type ReviewDeps } from '../../core/review/engine';
+import { runReview, type LiteReview, type Preflight, type ReviewDeps } from '../../core/review/engine';
 import type { ReviewInput } from '../../core/review/input';
 import { formatUsd, type ReviewReport } from '../../core/review/report';
 import { systemClock } from '../../core/types';
+import { maybeShadow } from '../beyond/shadow';
 import type { FeatureContext } from '../featureContext';
 import { FileCacheStore } from './cacheStore';
 import { ReviewDiagnostics } from './diagnostics';
@@ -80,6 +81,7 @@ export function activateReview(ctx: FeatureContext): void {
     if (input.excluded.length) ctx.logger.info(`review: not sent (tiered.exclude): ${input.excluded.join(', ')}`);
 
     let preflight: Preflight | undefined;
+    let lite: LiteReview | undefined;
     const busy = ctx.statusBar.busy('Deep review');
     let report: ReviewReport;
     try {
@@ -94,6 +96,7 @@ export function activateReview(ctx: FeatureContext): void {
               signal: abort.signal,
               confirm: (p) => askConfirm(p, input.title),
               onPreflight: (p) => (preflight = p),
+              onLiteReview: (l) => (lite = l),
               onProgress: (message) => progress.report({ message }),
             });
           } finally {
@@ -123,6 +126,12 @@ export function activateReview(ctx: FeatureContext): void {
         `$(checklist) Deep review: ${report.findings.length} finding(s)${unknown ? ` (${unknown} in files not reviewed)` : ''}, ${formatUsd(report.totals.costUsd)}`,
         8000,
       );
+    }
+    if (lite) {
+      // In the background, after the result is shown: a sampled lite review is re-run on the tier
+      // above under the `shadow` command (its own daily cap) to measure agreement. Never throws.
+      const { build, tier, model, findings } = lite;
+      void maybeShadow(ctx, 'review', { build }, { tier, model, findings });
     }
     return report;
   };

@@ -1,0 +1,213 @@
+// Shadow sampling of deep reviews through the real call path, ledger and OpenAI adapter against the
+// local model server, wired as the review command wires it: a review that auto depth sent to lite
+// hands its review request to the sampler, which re-runs it on pro under the `shadow` command; a
+// review that ran on pro hands nothing over and nothing extra is sent.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Budget } from '../../src/core/budget';
+import { CallPath, type BudgetPort } from '../../src/core/callPath';
+import { parseConfig, type TieredConfig } from '../../src/core/config';
+import { localDay } from '../../src/core/day';
+import { readRange } from '../../src/core/ledger';
+import { PriceBook } from '../../src/core/prices';
+import { runReview, type LiteReview } from '../../src/core/review/engine';
+import type { ReviewInput } from '../../src/core/review/input';
+import { ShadowSampler, type AgreementSample, type ShadowOutcome } from '../../src/core/shadow';
+import { silentLogger, systemClock } from '../../src/core/types';
+import { createModelClient } from '../../src/providers';
+import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+
+const FINDING = {
+  file: 'src/a.ts',
+  startLine: 2,
+  endLine: 2,
+  severity: 'warning',
+  category: 'bug',
+  title: 'Off by one',
+  explanation: 'The loop reads one element past the end.',
+};
+
+/** The JSON schema name the request asks for ('triage', 'review_findings', …). */
+function schemaName(req: { body: unknown }): string | undefined {
+  const format = (req.body as { response_format?: { json_schema?: { name?: string } } }).response_format;
+  return format?.json_schema?.name;
+}
+
+describe('shadow sampling of deep reviews', () => {
+  let server: ModelServer;
+  let dir: string;
+  let config: TieredConfig;
+  let calls: CallPath;
+  let budget: Budget;
+  let complexity: number;
+
+  before(async () => {
+    server = await startModelServer();
+    dir = mkdtempSync(join(tmpdir(), 'tiered-review-shadow-'));
+    const parsed = parseConfig({
+      providers: [{ id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl }],
+      models: {
+        lite: {
+          provider: 'local',
+          model: 'gpt-lite',
+          tier: 'lite',
+          maxOutputTokens: 800,
+          price: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+        },
+        pro: {
+          provider: 'local',
+          model: 'gpt-pro',
+          tier: 'pro',
+          maxOutputTokens: 1000,
+          price: { inputPerMTok: 1, outputPerMTok: 10 },
+        },
+      },
+      tiers: { lite: ['lite'], pro: ['pro'] },
+      review: { autoDepth: true },
+    });
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+    config = parsed.config;
+    budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
+    calls = new CallPath({
+      config: () => config,
+      budget: port(budget),
+      pricing: new PriceBook(),
+      client: async (m) => createModelClient(m.providerConfig, 'k'),
+      clock: systemClock,
+      logger: silentLogger,
+      windowId: 'w',
+    });
+    // Triage rates the code with `complexity`; lite finds one bug, pro finds it and one more.
+    const answer = (extra: boolean) => (req: ScriptRequest) =>
+      schemaName(req) === 'triage'
+        ? JSON.stringify({ complexity, reason: 'a small loop' })
+        : JSON.stringify({
+            summary: 'One loop bound is wrong.',
+            findings: extra
+              ? [FINDING, { ...FINDING, startLine: 3, endLine: 3, category: 'style', title: 'Name', severity: 'info' }]
+              : [FINDING],
+          });
+    server.setModelKnobs('gpt-lite', { text: answer(false) });
+    server.setModelKnobs('gpt-pro', { text: answer(true) });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => server.clearLog());
+
+  const input: ReviewInput = {
+    kind: 'selection',
+    title: 'a.ts (selection)',
+    files: [
+      {
+        path: 'src/a.ts',
+        uri: 'file:///w/src/a.ts',
+        text: 'for (let i = 0; i <= a.length; i++) {\n  use(a[i]);\n}',
+        firstLine: 1,
+      },
+    ],
+    excluded: [],
+  };
+
+  /** One review, then, as the review command does after showing it, the shadow hook when it fired. */
+  async function reviewThenShadow(store: AgreementSample[][]): Promise<{ tier: string; shadow?: ShadowOutcome }> {
+    let lite: LiteReview | undefined;
+    const report = await runReview(
+      { runner: calls, config: () => config, logger: silentLogger, clock: systemClock },
+      input,
+      {
+        onLiteReview: (l) => (lite = l),
+      },
+    );
+    if (!lite) return { tier: report.tier };
+    const sampler = new ShadowSampler({
+      settings: () => ({ enabled: true, sampleRate: 1, dailyCapUsd: 0.5 }),
+      config: () => config,
+      runner: calls,
+      shadowSpend: async () => {
+        const s = await budget.status('shadow');
+        return { spentUsd: s.commandSpentUsd ?? 0, softReached: s.softReached };
+      },
+      loadSamples: () => store[0] ?? [],
+      saveSamples: (s) => {
+        store[0] = s;
+      },
+      random: () => 0,
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    const { build, tier, model, findings } = lite;
+    return { tier: report.tier, shadow: await sampler.maybe('review', { build }, { tier, model, findings }) };
+  }
+
+  const records = () => readRange(dir, localDay(), localDay()).records;
+  const sentTo = (model: string) =>
+    server.requests('openai').filter((r) => (r.body as { model?: string }).model === model);
+
+  test('a review auto depth sent to lite makes one extra call, on pro, billed as shadow', async () => {
+    complexity = 1;
+    const before = records().length;
+    const store: AgreementSample[][] = [];
+    const out = await reviewThenShadow(store);
+    assert.equal(out.tier, 'lite');
+    assert.equal(out.shadow?.status, 'sampled', JSON.stringify(out.shadow));
+
+    const added = records().slice(before);
+    assert.deepEqual(
+      added.map((r) => [r.command, r.tier]),
+      [
+        ['review', 'lite'], // triage
+        ['review', 'lite'], // the review itself
+        ['shadow', 'pro'],
+      ],
+    );
+    assert.ok(added[2]!.costUsd > 0);
+    assert.equal(sentTo('gpt-pro').length, 1);
+    // The shadow call is the review request itself (same prompt, the findings schema), not the triage.
+    const pro = sentTo('gpt-pro')[0]!;
+    const liteReview = sentTo('gpt-lite').find((r) => schemaName(r) === 'review_findings');
+    assert.ok(liteReview, 'the lite review request asks for findings');
+    assert.equal(schemaName(pro), 'review_findings');
+    assert.deepEqual((pro.body as { messages: unknown }).messages, (liteReview.body as { messages: unknown }).messages);
+    // Lite found 1 of pro's 2 findings: overlap 1 / (1 + 2 − 1).
+    assert.equal(store[0]![0]!.score, 0.5);
+    assert.equal(store[0]![0]!.kind, 'review');
+  });
+
+  test('a review that ran on pro makes no shadow call', async () => {
+    complexity = 4;
+    const before = records().length;
+    const out = await reviewThenShadow([]);
+    assert.equal(out.tier, 'pro');
+    assert.equal(out.shadow, undefined);
+    const added = records().slice(before);
+    assert.deepEqual(
+      added.map((r) => [r.command, r.tier]),
+      [
+        ['review', 'lite'], // triage
+        ['review', 'pro'],
+      ],
+    );
+    assert.equal(sentTo('gpt-pro').length, 1);
+    assert.equal(records().filter((r) => r.command === 'shadow').length, 1, 'only the first test shadowed');
+  });
+});
+
+/** The composition root's adapter: Budget's settle/recordOnly return more than the port needs. */
+function port(b: Budget): BudgetPort {
+  return {
+    reserve: (r) => b.reserve(r),
+    settle: async (id, record) => {
+      await b.settle(id, record);
+    },
+    release: (id) => b.release(id),
+    recordOnly: async (record) => {
+      await b.recordOnly(record);
+    },
+    status: async (command) => b.status(command),
+  };
+}
