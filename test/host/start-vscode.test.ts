@@ -46,8 +46,16 @@ describe('npm start -- --offline', { skip: hostSkipReason() }, () => {
   const workspace = makeWorkspace({ 'a.ts': 'export {};\n' });
   let child: ChildProcess | undefined;
 
-  after(() => {
-    if (child?.pid && child.exitCode === null) child.kill('SIGKILL');
+  after(async () => {
+    // If the test failed before its Ctrl-C, stop the command the way a person would: SIGKILL would
+    // leave its code-server (its own process group) running.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child!.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
     workspace.remove();
   });
 
