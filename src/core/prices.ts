@@ -14,6 +14,7 @@ import {
 } from '@pydantic/genai-prices';
 import { BUNDLED_PRICE_DATA } from './priceData';
 import type { PriceOverride } from './config';
+import { isLoopbackUrl } from './net';
 import type { ResolvedModel } from './router';
 import type { Clock, CostSource, NormalizedUsage } from './types';
 import { systemClock } from './types';
@@ -88,23 +89,6 @@ interface BundledLookup {
 
 const MTOK = 1_000_000;
 
-/** Hosts that never bill: the model runs on this machine. */
-export function isLoopbackBaseUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
-    host === '::1' ||
-    /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(host)
-  );
-}
 
 /**
  * Which bundled entry prices a model:
@@ -237,7 +221,7 @@ export class PriceBook {
   /** What Tiered will charge for this model, for settings, the panel and pre-flight messages. */
   describe(model: ResolvedModel, at?: Date): PriceInfo {
     const when = at ?? new Date(this.clock.now());
-    const local = isLoopbackBaseUrl(model.providerConfig.baseUrl);
+    const local = isLoopbackUrl(model.providerConfig.baseUrl);
     // Loopback models are not looked up: a local model's name matching a cloud price means nothing.
     const calc = local ? undefined : this.bundledCalc(model, { input_tokens: 0, output_tokens: 0 }, when);
     const base: PriceInfoBase = {
@@ -280,7 +264,7 @@ export class PriceBook {
     if (reportedCostUsd !== undefined && Number.isFinite(reportedCostUsd) && reportedCostUsd >= 0) {
       return { known: true, costUsd: reportedCostUsd, source: 'server' };
     }
-    if (isLoopbackBaseUrl(model.providerConfig.baseUrl)) return { known: true, costUsd: 0, source: 'local' };
+    if (isLoopbackUrl(model.providerConfig.baseUrl)) return { known: true, costUsd: 0, source: 'local' };
     const calc = this.bundledCalc(model, toPriceUsage(usage), at ?? new Date(this.clock.now()));
     if (calc) return { known: true, costUsd: calc.total_price, source: 'bundled' };
     return { known: false, costUsd: NaN, source: 'unknown', message: unknownPriceMessage(model) };
@@ -300,7 +284,7 @@ export class PriceBook {
       reasoningTokens: 0,
     };
     if (model.price) return { known: true, usd: overrideCost(model.price, usage), source: 'override' };
-    if (isLoopbackBaseUrl(model.providerConfig.baseUrl)) return { known: true, usd: 0, source: 'local' };
+    if (isLoopbackUrl(model.providerConfig.baseUrl)) return { known: true, usd: 0, source: 'local' };
     const calc = this.bundledCalc(model, toPriceUsage(usage), at ?? new Date(this.clock.now()));
     if (calc) return { known: true, usd: calc.total_price, source: 'bundled' };
     return { known: false, usd: NaN, source: 'unknown', message: unknownPriceMessage(model) };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { calcPrice, extractUsage, findProvider, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
 import { defaultConfig, parseConfig, type ModelConfig, type PriceOverride } from '../../src/core/config';
 import { resolveModel, type ResolvedModel } from '../../src/core/router';
-import { isLoopbackBaseUrl, PriceBook } from '../../src/core/prices';
+import { isLoopbackUrl } from '../../src/core/net';
+import { PriceBook } from '../../src/core/prices';
 import { BUNDLED_PRICE_DATA } from '../../src/core/priceData';
 import { normalizeGeminiUsage, normalizeOpenAIUsage } from '../../src/core/usage';
 import type { NormalizedUsage } from '../../src/core/types';
@@ -172,7 +173,7 @@ describe('loopback servers', () => {
     assert.deepEqual(book.cost(m, usage(1000, 0, 10), 0.003), { known: true, costUsd: 0.003, source: 'server' });
   });
 
-  test('isLoopbackBaseUrl', () => {
+  test('isLoopbackUrl', () => {
     for (const url of [
       'http://localhost:11434',
       'http://127.0.0.1:1234/v1',
@@ -180,7 +181,7 @@ describe('loopback servers', () => {
       'http://[::1]:8080',
       'http://app.localhost',
     ]) {
-      assert.equal(isLoopbackBaseUrl(url), true, url);
+      assert.equal(isLoopbackUrl(url), true, url);
     }
     for (const url of [
       'https://localhost.example.com',
@@ -189,7 +190,7 @@ describe('loopback servers', () => {
       'not a url',
       'http://10.0.0.2',
     ]) {
-      assert.equal(isLoopbackBaseUrl(url), false, url);
+      assert.equal(isLoopbackUrl(url), false, url);
     }
   });
 });
