@@ -35,7 +35,7 @@ export interface DebounceOptions {
 }
 
 export const DEFAULT_DEBOUNCE: DebounceOptions = {
-  maxMs: 800,
+  maxMs: 600,
   stepMs: 25,
   threshold: 0.5,
   window: 256,
