@@ -21,6 +21,9 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [noVscode, ...noSdk] }] } },
-  { files: ['src/providers/**/*.ts', 'src/webview/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] } },
+  {
+    files: ['src/providers/**/*.ts', 'src/webview/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
   { files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [noVscode, ...noSdk] }] } },
 );

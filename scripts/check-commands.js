@@ -18,7 +18,11 @@ const source = walk(path.join(__dirname, '..', 'src', 'vscode'))
   .join('\n');
 const missing = pkg.contributes.commands
   .map((c) => c.command)
-  .filter((id) => !new RegExp(`registerCommand\\(\\s*['"\`]${id.replace(/\./g, '\\.')}['"\`]`).test(source) && !source.includes(`'${id}'`));
+  .filter(
+    (id) =>
+      !new RegExp(`registerCommand\\(\\s*['"\`]${id.replace(/\./g, '\\.')}['"\`]`).test(source) &&
+      !source.includes(`'${id}'`),
+  );
 if (missing.length) {
   console.error(`contributed but never registered in src/vscode: ${missing.join(', ')}`);
   process.exit(1);

@@ -9,7 +9,10 @@ const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
 const dir = path.join(root, 'contrib');
 const out = { commands: [], configuration: { title: 'Tiered', properties: {} }, menus: {}, keybindings: [] };
 const extra = {};
-for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const frag = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
   for (const [key, value] of Object.entries(frag)) {
     if (key === 'commands' || key === 'keybindings') out[key].push(...value);

@@ -32,12 +32,18 @@ export interface BudgetPort {
   settle(id: string, record: LedgerRecord): Promise<void>;
   release(id: string): Promise<void>;
   recordOnly(record: LedgerRecord): Promise<void>;
-  status(command?: CommandId): Promise<{ softReached: boolean; capReached: boolean; remainingUsd: number; capUsd: number }>;
+  status(
+    command?: CommandId,
+  ): Promise<{ softReached: boolean; capReached: boolean; remainingUsd: number; capUsd: number }>;
 }
 
 export interface PricingPort {
   cost(model: ResolvedModel, usage: NormalizedUsage, reportedCostUsd?: number): { costUsd: number; source: CostSource };
-  worstCase(model: ResolvedModel, inputTokens: number, maxOutputTokens: number): { usd: number; known: boolean; source: CostSource };
+  worstCase(
+    model: ResolvedModel,
+    inputTokens: number,
+    maxOutputTokens: number,
+  ): { usd: number; known: boolean; source: CostSource };
   /** Message telling the user how to set a price for this model. */
   unknownPriceMessage(model: ResolvedModel): string;
 }
@@ -76,7 +82,11 @@ export class CallPath implements CallRunner {
     const status = await this.deps.budget.status(spec.command);
     const body = spec.build(model);
     const inputTokens = spec.inputTokens ?? estimateRequestTokens(body);
-    const worst = this.deps.pricing.worstCase(model, inputTokens, Math.min(body.maxOutputTokens, model.maxOutputTokens));
+    const worst = this.deps.pricing.worstCase(
+      model,
+      inputTokens,
+      Math.min(body.maxOutputTokens, model.maxOutputTokens),
+    );
     return { model, inputTokens, worstCaseUsd: worst.usd, remainingUsd: status.remainingUsd, capUsd: status.capUsd };
   }
 
@@ -116,7 +126,11 @@ export class CallPath implements CallRunner {
     let bestUsd = Infinity;
     for (const model of chain) {
       const body = spec.build(model);
-      const worst = this.deps.pricing.worstCase(model, spec.inputTokens ?? estimateRequestTokens(body), body.maxOutputTokens);
+      const worst = this.deps.pricing.worstCase(
+        model,
+        spec.inputTokens ?? estimateRequestTokens(body),
+        body.maxOutputTokens,
+      );
       if (worst.known && worst.usd < bestUsd) {
         best = model;
         bestUsd = worst.usd;
@@ -143,7 +157,8 @@ export class CallPath implements CallRunner {
           return await this.attempt(spec, tier, model, mayEscalate);
         } catch (err) {
           lastError = err;
-          if (spec.signal?.aborted) throw TieredError.is(err, 'cancelled') ? err : new TieredError('cancelled', 'Cancelled.');
+          if (spec.signal?.aborted)
+            throw TieredError.is(err, 'cancelled') ? err : new TieredError('cancelled', 'Cancelled.');
           const step = nextStep(err, attempt, { retries, hasNext: i + 1 < chain.length });
           if (step.action === 'stop') {
             if (!TieredError.is(err) || i === 0 || ['cancelled', 'budget', 'config'].includes(err.reason)) throw err;
@@ -176,7 +191,12 @@ export class CallPath implements CallRunner {
       throw new TieredError('config', message);
     }
     const timeoutMs = spec.timeoutMs ?? model.providerConfig.timeoutMs;
-    const reservation = await budget.reserve({ id: base.id, command: spec.command, worstCaseUsd: worst.usd, ttlMs: timeoutMs + RESERVATION_GRACE_MS });
+    const reservation = await budget.reserve({
+      id: base.id,
+      command: spec.command,
+      worstCaseUsd: worst.usd,
+      ttlMs: timeoutMs + RESERVATION_GRACE_MS,
+    });
     if (!reservation.ok) {
       await budget.recordOnly({ ...base, outcome: 'refused', reason: 'cap' });
       throw new TieredError('budget', reservation.message ?? 'Daily cap reached.');
@@ -187,9 +207,14 @@ export class CallPath implements CallRunner {
     try {
       if (spec.signal?.aborted) throw new TieredError('cancelled', 'Cancelled.');
       const client = await this.deps.client(model);
-      response = await client.stream({ ...body, maxOutputTokens, model: model.model, signal: spec.signal, timeoutMs }, spec.onText);
+      response = await client.stream(
+        { ...body, maxOutputTokens, model: model.model, signal: spec.signal, timeoutMs },
+        spec.onText,
+      );
     } catch (err) {
-      failure = TieredError.is(err) ? err : new TieredError('network', `${model.providerConfig.id}: ${String(err)}`, { cause: err });
+      failure = TieredError.is(err)
+        ? err
+        : new TieredError('network', `${model.providerConfig.id}: ${String(err)}`, { cause: err });
     }
 
     const latencyMs = clock.now() - started;
@@ -198,7 +223,9 @@ export class CallPath implements CallRunner {
     const reported = response?.usage ?? partial?.usage ?? null;
     // An aborted or cut stream carries no usage: bill the prompt estimate plus what streamed.
     // A request that failed before any byte streamed was not billed by the provider.
-    const usage = reported ?? (response || failure?.reason === 'cancelled' || text ? usageForUnreportedStream(inputTokens, text) : zero());
+    const usage =
+      reported ??
+      (response || failure?.reason === 'cancelled' || text ? usageForUnreportedStream(inputTokens, text) : zero());
     const quoted = pricing.cost(model, usage, response?.reportedCostUsd);
     // No price after the call (a proxy that promised a cost and sent none): bill the reservation.
     const priced = Number.isFinite(quoted.costUsd) ? quoted : { costUsd: worst.usd, source: 'unknown' as const };

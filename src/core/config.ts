@@ -45,8 +45,20 @@ export const DEFAULT_PROVIDERS = [
 
 // Model ids present in @pydantic/genai-prices, so prices resolve with no override.
 export const DEFAULT_MODELS = {
-  'flash-lite': { provider: 'gemini', model: 'gemini-3.1-flash-lite', tier: 'lite', maxOutputTokens: 1024, temperature: 0.2 },
-  'flash-lite-next': { provider: 'gemini', model: 'gemini-3.5-flash-lite', tier: 'lite', maxOutputTokens: 1024, temperature: 0.2 },
+  'flash-lite': {
+    provider: 'gemini',
+    model: 'gemini-3.1-flash-lite',
+    tier: 'lite',
+    maxOutputTokens: 1024,
+    temperature: 0.2,
+  },
+  'flash-lite-next': {
+    provider: 'gemini',
+    model: 'gemini-3.5-flash-lite',
+    tier: 'lite',
+    maxOutputTokens: 1024,
+    temperature: 0.2,
+  },
   pro: { provider: 'gemini', model: 'gemini-3.1-pro-preview', tier: 'pro', maxOutputTokens: 16384 },
   'pro-previous': { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 16384 },
 } as const;
@@ -85,7 +97,10 @@ export const reviewSchema = z.strictObject({
 });
 
 export const rawConfigSchema = z.object({
-  providers: z.array(providerSchema).min(1).default(DEFAULT_PROVIDERS.map((p) => ({ ...p }))),
+  providers: z
+    .array(providerSchema)
+    .min(1)
+    .default(DEFAULT_PROVIDERS.map((p) => ({ ...p }))),
   models: z.record(z.string().min(1), modelSchema).default(structuredClone(DEFAULT_MODELS) as never),
   tiers: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default(structuredClone(DEFAULT_TIERS)),
   commands: z.record(z.string().min(1), z.string().min(1)).default({ ...DEFAULT_COMMANDS }),

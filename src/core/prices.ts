@@ -89,7 +89,6 @@ interface BundledLookup {
 
 const MTOK = 1_000_000;
 
-
 /**
  * Which bundled entry prices a model:
  * - gemini kind → genai-prices provider "google" (the Gemini API, whatever the base URL);

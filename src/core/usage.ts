@@ -4,7 +4,12 @@ import type { NormalizedUsage } from './types';
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 
-export const ZERO_USAGE: NormalizedUsage = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+export const ZERO_USAGE: NormalizedUsage = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+};
 
 /**
  * OpenAI chat/completions `usage`: cached tokens are inside prompt_tokens, reasoning tokens are

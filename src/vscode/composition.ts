@@ -25,7 +25,12 @@ import { activateTone } from './tone';
 
 export interface TieredApi {
   /** Read by the in-host tests. */
-  readonly statusBar: { readonly text: string; readonly visible: boolean; readonly tooltip: string; readonly background?: string };
+  readonly statusBar: {
+    readonly text: string;
+    readonly visible: boolean;
+    readonly tooltip: string;
+    readonly background?: string;
+  };
   readonly ledgerDir: string;
   readonly context: FeatureContext;
 }
@@ -47,7 +52,10 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
 
   // Clients are cached per provider config and key; a settings or key change drops them.
   const clients = new Map<string, ModelClient>();
-  context.subscriptions.push(keys.onDidChange(() => clients.clear()), settings.onDidChange(() => clients.clear()));
+  context.subscriptions.push(
+    keys.onDidChange(() => clients.clear()),
+    settings.onDidChange(() => clients.clear()),
+  );
   const clientFor = async (model: ResolvedModel): Promise<ModelClient> => {
     const key = await keys.get(model.provider);
     const cacheKey = JSON.stringify([model.providerConfig, key ?? '']);
@@ -85,8 +93,12 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
         const status = await spend();
         const snapshot: StatusSnapshot = {
           spend: status,
-          byCommand: Object.fromEntries(Object.entries(totals.byCommand).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }])),
-          byModel: Object.fromEntries(Object.entries(totals.byModel).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }])),
+          byCommand: Object.fromEntries(
+            Object.entries(totals.byCommand).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }]),
+          ),
+          byModel: Object.fromEntries(
+            Object.entries(totals.byModel).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }]),
+          ),
         };
         statusBar.update(snapshot);
         if (polled.records.length) ledgerEvents.fire(polled.records);
@@ -186,7 +198,10 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
     onDidAppendLedger: ledgerEvents.event,
     insights: () => ({
       deprecations: beyond?.deprecations() ?? [],
-      shadow: beyond?.shadowAgreement() ?? { tone: { samples: 0, meanSimilarity: null }, review: { samples: 0, meanOverlap: null } },
+      shadow: beyond?.shadowAgreement() ?? {
+        tone: { samples: 0, meanSimilarity: null },
+        review: { samples: 0, meanOverlap: null },
+      },
       litellm: beyond?.litellmBudgets() ?? [],
       latency: beyond?.latencyDescription() ?? '',
     }),

@@ -13,7 +13,8 @@ export function activate(context: vscode.ExtensionContext): TieredApi | undefine
       .showErrorMessage(`Tiered could not start: ${message}`, 'Open Settings', 'Report Issue')
       .then((pick) => {
         if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tiered');
-        if (pick === 'Report Issue') void vscode.commands.executeCommand('workbench.action.openIssueReporter', 'tiered.tiered');
+        if (pick === 'Report Issue')
+          void vscode.commands.executeCommand('workbench.action.openIssueReporter', 'tiered.tiered');
       });
     return undefined;
   }

@@ -53,7 +53,10 @@ export interface FeatureContext {
   /** True when the file matches `tiered.exclude`: nothing from it may be sent to a model. */
   isExcluded(uri: vscode.Uri): boolean;
   /** Provider-side input token count for the command's primary model, when the API has one. */
-  countTokens(command: CommandId, body: Omit<ModelRequest, 'model' | 'signal' | 'timeoutMs'>): Promise<number | undefined>;
+  countTokens(
+    command: CommandId,
+    body: Omit<ModelRequest, 'model' | 'signal' | 'timeoutMs'>,
+  ): Promise<number | undefined>;
   /** Ledger records of local days [fromDay, toDay] (YYYY-MM-DD), torn lines skipped. */
   readLedger(fromDay: string, toDay: string): Promise<LedgerRecord[]>;
   /** Fires after any window on this machine appends to today's ledger. */

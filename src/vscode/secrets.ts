@@ -60,7 +60,12 @@ export function registerKeyCommands(context: vscode.ExtensionContext, keys: Keys
         prompt: 'Stored in the OS keychain (VS Code SecretStorage), never in settings or logs.',
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim().length < 8 ? 'That is too short to be an API key.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+        validateInput: (v) =>
+          v.trim().length < 8
+            ? 'That is too short to be an API key.'
+            : /\s/.test(v.trim())
+              ? 'An API key has no spaces.'
+              : undefined,
       });
       if (!value) return;
       await keys.set(providerId, value.trim());

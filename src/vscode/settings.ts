@@ -1,7 +1,14 @@
 // Reads the `tiered` section, validates it in core, and keeps the last valid configuration in
 // force when the user saves an invalid one.
 import * as vscode from 'vscode';
-import { DEFAULT_COMMANDS, DEFAULT_MODELS, DEFAULT_PROVIDERS, DEFAULT_TIERS, parseConfig, type TieredConfig } from '../core/config';
+import {
+  DEFAULT_COMMANDS,
+  DEFAULT_MODELS,
+  DEFAULT_PROVIDERS,
+  DEFAULT_TIERS,
+  parseConfig,
+  type TieredConfig,
+} from '../core/config';
 import type { Logger } from '../core/types';
 
 /**

@@ -77,7 +77,9 @@ export class SpendStatusBar implements StatusBarControl, vscode.Disposable {
     const spin = this.busyLabels.length ? '$(sync~spin) ' : '';
     const notes = [...this.notes.values()].map((n) => ` · ${n.text}`).join('');
     const warn = this.settingsProblem ? '$(warning) ' : '';
-    this.item.text = s ? `${warn}${spin}${money(s.spentUsd)} / ${money(s.capUsd)}${notes}` : `${warn}${spin}Tiered${notes}`;
+    this.item.text = s
+      ? `${warn}${spin}${money(s.spentUsd)} / ${money(s.capUsd)}${notes}`
+      : `${warn}${spin}Tiered${notes}`;
     this.item.backgroundColor = s?.capReached
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : s?.softReached
@@ -91,7 +93,8 @@ export class SpendStatusBar implements StatusBarControl, vscode.Disposable {
     md.isTrusted = false;
     const snap = this.snapshot;
     if (this.settingsProblem) md.appendMarkdown(`$(warning) ${escape(this.settingsProblem)}\n\n`);
-    if (this.busyLabels.length) md.appendMarkdown(`$(sync~spin) Running: ${this.busyLabels.map(escape).join(', ')}\n\n`);
+    if (this.busyLabels.length)
+      md.appendMarkdown(`$(sync~spin) Running: ${this.busyLabels.map(escape).join(', ')}\n\n`);
     if (!snap) {
       md.appendMarkdown('Tiered: reading today’s ledger…');
       return md;

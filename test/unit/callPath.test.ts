@@ -24,7 +24,12 @@ function config(overrides: Record<string, unknown> = {}): TieredConfig {
 }
 
 /** $ per token: input, output. 'unknown' models have no price. */
-const RATES: Record<string, [number, number]> = { 'lite-a': [1e-6, 4e-6], 'lite-cheap': [1e-7, 4e-7], 'pro-a': [1e-5, 1e-4], 'pro-b': [2e-5, 2e-4] };
+const RATES: Record<string, [number, number]> = {
+  'lite-a': [1e-6, 4e-6],
+  'lite-cheap': [1e-7, 4e-7],
+  'pro-a': [1e-5, 1e-4],
+  'pro-b': [2e-5, 2e-4],
+};
 
 const pricing: PricingPort = {
   cost(model, usage) {
@@ -99,11 +104,18 @@ function harness(script: Script, cfg = config()) {
   return { path, budget, calls, sleeps };
 }
 
-const usage = (i: number, o: number): NormalizedUsage => ({ inputTokens: i, cachedInputTokens: 0, outputTokens: o, reasoningTokens: 0 });
-const ok = (text: string, u = usage(10, 5)): Script => async (_r, onText) => {
-  onText?.(text);
-  return { text, usage: u, ttftMs: 12 };
-};
+const usage = (i: number, o: number): NormalizedUsage => ({
+  inputTokens: i,
+  cachedInputTokens: 0,
+  outputTokens: o,
+  reasoningTokens: 0,
+});
+const ok =
+  (text: string, u = usage(10, 5)): Script =>
+  async (_r, onText) => {
+    onText?.(text);
+    return { text, usage: u, ttftMs: 12 };
+  };
 const spec = (over: Partial<CallSpec> = {}): CallSpec => ({
   command: 'review',
   build: () => ({ messages: [{ role: 'user', content: 'review this code please' }], maxOutputTokens: 500 }),
@@ -115,7 +127,10 @@ describe('call path', () => {
     const h = harness(ok('fine'));
     const result = await h.path.run(spec());
     assert.equal(result.text, 'fine');
-    assert.deepEqual(h.calls.map((c) => c.model), ['pro-a']);
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['pro-a'],
+    );
     assert.equal(h.calls[0]!.req.maxOutputTokens, 500);
     assert.equal(h.budget.records.length, 1);
     const r = h.budget.records[0]!;
@@ -145,9 +160,18 @@ describe('call path', () => {
   });
 
   test('an unknown cloud price refuses the call with a message that says how to set one', async () => {
-    const cfg = config({ models: { l1: { provider: 'p', model: 'mystery', tier: 'lite', maxOutputTokens: 10 }, p1: { provider: 'p', model: 'mystery', tier: 'pro', maxOutputTokens: 10 } }, tiers: { lite: ['l1'], pro: ['p1'] } });
+    const cfg = config({
+      models: {
+        l1: { provider: 'p', model: 'mystery', tier: 'lite', maxOutputTokens: 10 },
+        p1: { provider: 'p', model: 'mystery', tier: 'pro', maxOutputTokens: 10 },
+      },
+      tiers: { lite: ['l1'], pro: ['p1'] },
+    });
     const h = harness(ok('never'), cfg);
-    await assert.rejects(h.path.run(spec()), (e: unknown) => TieredError.is(e, 'config') && /no price for p1/.test((e as Error).message));
+    await assert.rejects(
+      h.path.run(spec()),
+      (e: unknown) => TieredError.is(e, 'config') && /no price for p1/.test((e as Error).message),
+    );
     assert.equal(h.calls.length, 0);
     assert.equal(h.budget.records[0]!.outcome, 'refused');
   });
@@ -161,10 +185,16 @@ describe('call path', () => {
     });
     const result = await h.path.run(spec());
     assert.equal(result.text, 'from b');
-    assert.deepEqual(h.calls.map((c) => c.model), ['pro-a', 'pro-a', 'pro-a', 'pro-b']);
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['pro-a', 'pro-a', 'pro-a', 'pro-b'],
+    );
     assert.deepEqual(h.sleeps, [1234, 1234]);
     assert.equal(n, 4);
-    assert.deepEqual(h.budget.records.map((r) => r.outcome), ['error', 'error', 'error', 'ok']);
+    assert.deepEqual(
+      h.budget.records.map((r) => r.outcome),
+      ['error', 'error', 'error', 'ok'],
+    );
     assert.equal(h.budget.reservations.size, 0);
   });
 
@@ -172,8 +202,14 @@ describe('call path', () => {
     const h = harness(async () => {
       throw new TieredError('server', 'provider p: 500');
     });
-    await assert.rejects(h.path.run(spec({ retries: 0 })), (e: unknown) => TieredError.is(e, 'server') && /tried p1, p2/.test((e as Error).message));
-    assert.deepEqual(h.calls.map((c) => c.model), ['pro-a', 'pro-b']);
+    await assert.rejects(
+      h.path.run(spec({ retries: 0 })),
+      (e: unknown) => TieredError.is(e, 'server') && /tried p1, p2/.test((e as Error).message),
+    );
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['pro-a', 'pro-b'],
+    );
     assert.ok(h.budget.records.every((r) => r.tier === 'pro'));
   });
 
@@ -192,7 +228,9 @@ describe('call path', () => {
       controller.abort();
       throw new TieredError('cancelled', 'aborted', { partial: { text: 'partial answer', usage: null, ttftMs: 40 } });
     });
-    await assert.rejects(h.path.run(spec({ signal: controller.signal })), (e: unknown) => TieredError.is(e, 'cancelled'));
+    await assert.rejects(h.path.run(spec({ signal: controller.signal })), (e: unknown) =>
+      TieredError.is(e, 'cancelled'),
+    );
     assert.equal(h.calls.length, 1, 'no retry after a cancel');
     const r = h.budget.records[0]!;
     assert.equal(r.outcome, 'cancelled');
@@ -213,18 +251,29 @@ describe('call path', () => {
 
   test('a rejected lite answer is billed, marked escalated, and the pro tier answers', async () => {
     const h = harness(async (req) => ({ text: req.model.startsWith('lite') ? '' : 'good', usage: usage(3, 3) }));
-    const result = await h.path.run(spec({ command: 'tone', escalate: true, validate: (t) => (t ? undefined : 'empty') }));
+    const result = await h.path.run(
+      spec({ command: 'tone', escalate: true, validate: (t) => (t ? undefined : 'empty') }),
+    );
     assert.equal(result.text, 'good');
     assert.equal(result.escalatedFrom, 'lite');
     assert.equal(result.tier, 'pro');
-    assert.deepEqual(h.budget.records.map((r) => [r.tier, r.outcome]), [['lite', 'escalated'], ['pro', 'ok']]);
+    assert.deepEqual(
+      h.budget.records.map((r) => [r.tier, r.outcome]),
+      [
+        ['lite', 'escalated'],
+        ['pro', 'ok'],
+      ],
+    );
     assert.ok(h.budget.records[0]!.costUsd > 0);
   });
 
   test('without escalation allowed, a rejected answer is an error naming the reason', async () => {
     const cfg = config({ escalation: { enabled: false } });
     const h = harness(ok(''), cfg);
-    await assert.rejects(h.path.run(spec({ command: 'tone', escalate: true, validate: () => 'empty' })), /not usable: empty/);
+    await assert.rejects(
+      h.path.run(spec({ command: 'tone', escalate: true, validate: () => 'empty' })),
+      /not usable: empty/,
+    );
     assert.equal(h.calls.length, 1);
     assert.equal(h.budget.records[0]!.outcome, 'error');
   });

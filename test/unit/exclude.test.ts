@@ -5,7 +5,16 @@ import { makeExcluder } from '../../src/core/exclude';
 
 test('default exclusions catch env files, keys and secrets folders anywhere', () => {
   const excluded = makeExcluder(defaultConfig().exclude);
-  for (const p of ['/w/.env', '/w/app/.env.local', '/w/certs/server.pem', '/w/tls/a.key', '/home/u/.ssh/id_rsa', '/home/u/.ssh/id_rsa.pub', '/w/config/secrets/db.json', 'C:\\w\\.env']) {
+  for (const p of [
+    '/w/.env',
+    '/w/app/.env.local',
+    '/w/certs/server.pem',
+    '/w/tls/a.key',
+    '/home/u/.ssh/id_rsa',
+    '/home/u/.ssh/id_rsa.pub',
+    '/w/config/secrets/db.json',
+    'C:\\w\\.env',
+  ]) {
     assert.equal(excluded(p), true, p);
   }
   for (const p of ['/w/src/main.ts', '/w/README.md', '/w/keyboard.ts', '/w/environment.ts', '/w/docs/secrets.md']) {
