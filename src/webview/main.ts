@@ -8,6 +8,7 @@ import type { RangeSpec } from '../core/spend/days';
 import { capsEditor } from './caps';
 import { setPanelWidth } from './charts';
 import { h } from './dom';
+import { insightSections } from './insights';
 import type { HostMessage, PanelData, PanelMessage, PanelState } from './protocol';
 import {
   callsTable,
@@ -182,6 +183,9 @@ function render(): void {
     h('div', { class: 'cols' }, savingsSection(data), tiersSection(data)),
     callsSection(data),
     section('caps', 'Daily caps', capsNode),
+    ...(data.insights
+      ? insightSections(data.insights, (modelId) => send({ type: 'swapModel', modelId }, 'Opening model settings'))
+      : []),
     pricesSection(data),
   );
 }

@@ -3,6 +3,9 @@
 // stays out of its bundle. Requests carry an id; the host answers each with `result` (and `data`
 // when the view changed), quoting the id.
 import { z } from 'zod';
+import type { Deprecation } from '../core/deprecation';
+import type { KeyInfoResult } from '../core/litellm';
+import type { ShadowAgreement } from '../core/shadow/samples';
 import type { SpendSummary } from '../core/spend/aggregate';
 import type { CallRow } from '../core/spend/calls';
 import { isDay, type DayRange, type RangeSpec } from '../core/spend/days';
@@ -33,6 +36,8 @@ export const panelMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setCaps'), requestId, caps: capsSchema }),
   z.strictObject({ type: z.literal('raiseToday'), requestId, amountUsd: usd.positive() }),
   z.strictObject({ type: z.literal('exportCsv'), requestId }),
+  // "Swap model" next to a deprecation: the host opens the one place models are swapped.
+  z.strictObject({ type: z.literal('swapModel'), requestId, modelId: z.string().min(1).max(200) }),
 ]);
 
 export type PanelMessage = z.infer<typeof panelMessageSchema>;
@@ -73,6 +78,24 @@ export interface CapsView extends CapsInput {
   todaySpentUsd: number;
 }
 
+/** What the deprecation, shadow, LiteLLM and latency features know (FeatureContext.insights()). */
+export interface InsightsView {
+  /** Models with a shutdown date or a deprecated flag, soonest first. */
+  deprecations: Deprecation[];
+  shadow: ShadowAgreement;
+  /** One per LiteLLM proxy provider: its key budget, or why it could not be read. */
+  litellm: KeyInfoResult[];
+  /** The latency-aware lite tier's state in one line; empty when nothing happened. */
+  latency: string;
+}
+
+export const EMPTY_INSIGHTS: InsightsView = {
+  deprecations: [],
+  shadow: { tone: { samples: 0, meanSimilarity: null }, review: { samples: 0, meanOverlap: null } },
+  litellm: [],
+  latency: '',
+};
+
 /** The whole view the panel renders. */
 export interface PanelData {
   range: RangeSpec;
@@ -89,6 +112,8 @@ export interface PanelData {
   /** The pro primary model the savings are priced at, and whether its price is known. */
   proModel: { modelId: string; known: boolean };
   tierOrder: string[];
+  /** Absent in a view saved by an older version (the webview state survives updates). */
+  insights?: InsightsView;
 }
 
 /** Everything the host may send. */

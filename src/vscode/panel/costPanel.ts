@@ -7,7 +7,15 @@ import { toCsv } from '../../core/spend/csv';
 import { resolveRange, type DayRange, type RangeSpec } from '../../core/spend/days';
 import { loadRange, parseStore, serializeStore, type DayStore } from '../../core/spend/store';
 import type { LedgerRecord } from '../../core/types';
-import { panelMessageSchema, type CapsInput, type HostMessage, type PanelMessage } from '../../webview/protocol';
+import {
+  EMPTY_INSIGHTS,
+  panelMessageSchema,
+  type CapsInput,
+  type HostMessage,
+  type InsightsView,
+  type PanelMessage,
+} from '../../webview/protocol';
+import { openModelSettings } from '../beyond/deprecation';
 import type { FeatureContext } from '../featureContext';
 import { buildPanelData, priceViews, proRepricer, proTierOf, RECENT_LIMIT, storeFingerprint } from './data';
 import { newNonce, panelHtml } from './html';
@@ -65,6 +73,8 @@ export class CostPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       ctx.onDidAppendLedger((records) => this.onAppend(records)),
+      // A LiteLLM budget refreshed (the other insights change with the ledger or settings).
+      ctx.onDidChangeInsights(() => this.enqueue(() => this.refresh())),
       ctx.onDidChangeConfig(() => {
         // Prices and the tier table may have changed: repricing needs a fresh cache (and maybe store).
         this.cache = this.newCache();
@@ -148,7 +158,41 @@ export class CostPanel implements vscode.Disposable {
       }
       case 'exportCsv':
         return this.exportCsv(msg.requestId);
+      case 'swapModel':
+        return this.swapModel(msg.requestId, msg.modelId);
     }
+  }
+
+  /** The insights as the features know them now; a failing feature costs its sections, not the panel. */
+  private insights(): InsightsView {
+    try {
+      return this.ctx.insights();
+    } catch (err) {
+      this.ctx.logger.warn(`Cost panel: insights unavailable (${String(err)})`);
+      return EMPTY_INSIGHTS;
+    }
+  }
+
+  /** "Swap model" next to a deprecation: opens tiered.models in the user settings, the one place to swap it. */
+  private async swapModel(requestId: string, modelId: string): Promise<void> {
+    const models = this.ctx.config().models;
+    const model = Object.hasOwn(models, modelId) ? models[modelId] : undefined;
+    if (!model) {
+      this.post({
+        type: 'result',
+        requestId,
+        ok: false,
+        message: `Model "${modelId}" is no longer in tiered.models: nothing to swap.`,
+      });
+      return;
+    }
+    await openModelSettings();
+    this.post({
+      type: 'result',
+      requestId,
+      ok: true,
+      message: `Opened tiered.models in your user settings: point "${modelId}" at another ${model.provider} model (its "model" field), or take it out of tiered.tiers.`,
+    });
   }
 
   private get storeUri(): vscode.Uri {
@@ -208,6 +252,7 @@ export class CostPanel implements vscode.Disposable {
       days,
       today: { day: today, spentUsd, capUsd },
       prices: priceViews(config, this.book),
+      insights: this.insights(),
     });
     this.post(requestId ? { type: 'data', requestId, data } : { type: 'data', data });
   }

@@ -9,7 +9,7 @@ import { priceAtProFrom } from '../../core/spend/proPrice';
 import { STORE_VERSION } from '../../core/spend/store';
 import type { DayRange, RangeSpec } from '../../core/spend/days';
 import type { LedgerRecord } from '../../core/types';
-import type { ModelPriceView, PanelData } from '../../webview/protocol';
+import { EMPTY_INSIGHTS, type InsightsView, type ModelPriceView, type PanelData } from '../../webview/protocol';
 
 /** Rows the recent-calls table gets (it sorts and filters these locally). */
 export const RECENT_LIMIT = 200;
@@ -88,6 +88,8 @@ export interface PanelDataInput {
   days: DayRange;
   today: TodaySpend;
   prices: ModelPriceView[];
+  /** Deprecations, shadow agreement, LiteLLM budgets, latency (none when omitted). */
+  insights?: InsightsView;
 }
 
 export function buildPanelData(input: PanelDataInput): PanelData {
@@ -113,5 +115,6 @@ export function buildPanelData(input: PanelDataInput): PanelData {
     priceData: { ...BUNDLED_PRICE_DATA },
     proModel: { modelId: pro?.id ?? '(none)', known: proPrice !== undefined && proPrice.source !== 'unknown' },
     tierOrder: Object.keys(config.tiers),
+    insights: input.insights ?? EMPTY_INSIGHTS,
   };
 }
