@@ -1,12 +1,15 @@
 // Ledger records for the spend tests and the panel page: a few days of calls with round numbers,
 // so expected figures can be worked out by hand.
-import { defaultConfig } from '../../src/core/config';
+import { defaultConfig, type TieredConfig } from '../../src/core/config';
+import { deprecationsFor } from '../../src/core/deprecation';
+import { parseKeyInfo, type KeyInfoResult } from '../../src/core/litellm';
 import { PriceBook } from '../../src/core/prices';
+import { summarize, type AgreementSample } from '../../src/core/shadow';
 import { SpendCache } from '../../src/core/spend/cache';
 import { resolveRange } from '../../src/core/spend/days';
 import type { LedgerRecord } from '../../src/core/types';
 import { buildPanelData, priceViews, RECENT_LIMIT } from '../../src/vscode/panel/data';
-import type { PanelData } from '../../src/webview/protocol';
+import type { InsightsView, PanelData } from '../../src/webview/protocol';
 
 /** ISO time of a local wall-clock moment (the panel groups by local day). */
 export function localIso(day: string, hour: number, minute = 0): string {
@@ -89,9 +92,68 @@ export function fixtureRecords(): LedgerRecord[] {
   ];
 }
 
+/**
+ * What the beyond features would report, built by their own code:
+ * - deprecations: "flash-lite" shuts down 2026-12-10 (17 days; complete, tone); the price data flags
+ *   "pro-previous" (review's fallback) deprecated without a date.
+ * - shadow: 42 tone samples, mean similarity 0.87; 5 review samples, mean overlap 0.6.
+ * - LiteLLM: "team-proxy" $37.50 left of $50, $12.50 spent, resets 2026-12-01; "eu-proxy" refused the key.
+ */
+export function fixtureInsights(config: TieredConfig, book: PriceBook): InsightsView {
+  const flagged: Pick<PriceBook, 'describe'> = {
+    describe: (m, at) => ({ ...book.describe(m, at), ...(m.id === 'pro-previous' ? { bundledDeprecated: true } : {}) }),
+  };
+  const sample = (kind: AgreementSample['kind'], score: number, i: number): AgreementSample => ({
+    at: Date.parse('2026-11-20T12:00:00Z') + i * 60_000,
+    kind,
+    score,
+    liteModel: 'flash-lite',
+    proModel: 'pro',
+    costUsd: 0.003,
+  });
+  // Tone: 21 at 0.77 and 21 at 0.97 (mean 0.87); review: 0.2, 0.4, 0.6, 0.8, 1 (mean 0.6).
+  const samples = [
+    ...Array.from({ length: 42 }, (_, i) => sample('tone', i % 2 ? 0.97 : 0.77, i)),
+    ...[0.2, 0.4, 0.6, 0.8, 1].map((score, i) => sample('review', score, 100 + i)),
+  ];
+  const budget = parseKeyInfo({
+    key: 'hashed',
+    info: {
+      spend: 12.5,
+      max_budget: 50,
+      budget_reset_at: '2026-12-01T00:00:00Z',
+      team_id: 'team-a',
+      key_alias: 'alice',
+    },
+  });
+  const fetchedAt = Date.parse('2026-11-23T11:58:00Z');
+  const litellm: KeyInfoResult[] = [
+    { ok: true, providerId: 'team-proxy', budget: budget!, fetchedAt },
+    {
+      ok: false,
+      providerId: 'eu-proxy',
+      message: 'http://10.0.0.7:4000/key/info: the proxy refused the key',
+      fetchedAt,
+    },
+  ];
+  return {
+    deprecations: deprecationsFor(config, flagged, '2026-11-23'),
+    shadow: summarize(samples),
+    litellm,
+    latency: 'complete moved to flash-lite-next: flash-lite p90 TTFT 1240 ms > 800 ms target',
+  };
+}
+
+/** The fixture's settings: the defaults, with a shutdown date for "flash-lite". */
+export function fixtureConfig(): TieredConfig {
+  const config = defaultConfig();
+  config.models['flash-lite'] = { ...config.models['flash-lite']!, deprecation: '2026-12-10' };
+  return config;
+}
+
 /** The panel data of the fixture for the 7 days ending 2026-11-23, built by the host's own code. */
 export function fixturePanelData(): PanelData {
-  const config = defaultConfig();
+  const config = fixtureConfig();
   const book = new PriceBook({ clock: { now: () => Date.parse('2026-11-23T12:00:00Z') } });
   const cache = new SpendCache({
     priceAtPro: fixturePriceAtPro,
@@ -108,5 +170,6 @@ export function fixturePanelData(): PanelData {
     days,
     today: { day: '2026-11-23', spentUsd: 0.403, capUsd: 5 },
     prices: priceViews(config, book),
+    insights: fixtureInsights(config, book),
   });
 }

@@ -134,7 +134,7 @@ function fakeVsCodeApi(arg: { data: PanelData | null; state: unknown }): void {
       if ((m.type === 'ready' || m.type === 'setRange') && data && !sessionStorage.getItem('__noReply')) {
         const range = (m as unknown as { range?: unknown }).range ?? data.range;
         reply({ type: 'data', requestId: m.requestId, data: { ...data, range } });
-      } else if (m.type === 'setCaps' || m.type === 'raiseToday' || m.type === 'exportCsv') {
+      } else if (['setCaps', 'raiseToday', 'exportCsv', 'swapModel'].includes(m.type)) {
         reply({ type: 'result', requestId: m.requestId, ok: true, message: `${m.type} done` });
       }
     },

@@ -13,6 +13,17 @@ async function lastPosted(p: PanelPage, type: string): Promise<Record<string, un
   return (await p.posted()).filter((m) => m.type === type).pop();
 }
 
+/**
+ * The rendered text of an element, scrolled into view first: sections below the fold use
+ * content-visibility: auto, and Chromium gives no innerText for a section it skipped rendering.
+ */
+async function shownText(p: PanelPage, selector: string): Promise<string> {
+  const locator = p.page.locator(selector);
+  await locator.scrollIntoViewIfNeeded();
+  await p.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return locator.innerText();
+}
+
 describe('cost panel page', { skip }, () => {
   let p: PanelPage;
   let data: PanelData;
@@ -33,7 +44,7 @@ describe('cost panel page', { skip }, () => {
   });
 
   test('every section renders the fixture figures', async () => {
-    const text = (sel: string) => p.page.locator(sel).innerText();
+    const text = (sel: string) => shownText(p, sel);
     assert.match(await text('#totals'), /\$0\.91 over 9 call\(s\), 2026-11-17 to 2026-11-23 · 1 refused/);
 
     // Spend per day: one stack per day of the range, tier segments with their amounts.
@@ -79,6 +90,79 @@ describe('cost panel page', { skip }, () => {
       /gemini-3\.1-pro-preview[\s\S]*bundled \(2026-09-23\)[\s\S]*\$2[\s\S]*\$12/,
     );
     assert.match(await text('#price-data'), /@pydantic\/genai-prices 0\.1\.8 published 2026-09-23/);
+  });
+
+  test('the insight sections render the fixture figures', async () => {
+    const text = (sel: string) => shownText(p, sel);
+    // Deprecations, soonest first: a dated one with its days left and commands, then the undated flag.
+    const rows = await p.page
+      .locator('#section-deprecations tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+    assert.deepEqual(rows, ['flash-lite', 'pro-previous']);
+    const dated = '#section-deprecations tr[data-model="flash-lite"]';
+    assert.match(await text(dated), /flash-lite\s+gemini · gemini-3\.1-flash-lite/);
+    assert.equal(await text(`${dated} [data-field="shutdown"]`), '2026-12-10 (in 17 days)');
+    assert.equal(await text(`${dated} [data-field="commands"]`), 'complete, tone');
+    const flagged = '#section-deprecations tr[data-model="pro-previous"]';
+    assert.match(await text(flagged), /gemini · gemini-2\.5-pro/);
+    assert.equal(await text(`${flagged} [data-field="shutdown"]`), 'deprecated in the price data');
+    assert.equal(await text(`${flagged} [data-field="commands"]`), 'review');
+
+    // Shadow agreement: counts, whole percents and the reading.
+    assert.match(await text('#section-shadow tr[data-kind="tone"]'), /Tone fixes\s+42\s+87%\s+mean edit similarity/);
+    assert.match(await text('#section-shadow tr[data-kind="review"]'), /Reviews\s+5\s+60%\s+mean findings overlap/);
+    assert.deepEqual(await p.page.locator('#section-shadow .shadow-reading').allInnerTexts(), [
+      'Lite agrees with pro on 87% of tone fixes across 42 samples.',
+      "Lite's review findings overlap pro's by 60% across 5 samples.",
+    ]);
+
+    // LiteLLM: remaining of max, spent, reset day; the failing proxy shows its message.
+    const team = '#section-litellm tr[data-provider="team-proxy"]';
+    assert.match(await text(team), /^team-proxy\s+team team-a, alice/);
+    assert.equal(await text(`${team} [data-field="remaining"]`), '$37.50 of $50.00');
+    assert.equal(await text(`${team} [data-field="spent"]`), '$12.50');
+    assert.equal(await text(`${team} [data-field="reset"]`), '2026-12-01');
+    assert.equal(
+      await text('#section-litellm p[data-provider="eu-proxy"]'),
+      'eu-proxy: http://10.0.0.7:4000/key/info: the proxy refused the key',
+    );
+
+    assert.equal(
+      await text('#latency-state'),
+      'complete moved to flash-lite-next: flash-lite p90 TTFT 1240 ms > 800 ms target',
+    );
+  });
+
+  test('"Swap model" posts swapModel with that model id', async () => {
+    await p.page.locator('#section-deprecations vscode-button[data-swap="pro-previous"]').click();
+    const msg = await lastPosted(p, 'swapModel');
+    assert.equal(msg?.modelId, 'pro-previous');
+    assert.match(String(msg?.requestId), /\S/);
+    await p.page.waitForFunction(() => document.getElementById('status')?.textContent === 'swapModel done');
+    await p.page.locator('#section-deprecations vscode-button[data-swap="flash-lite"]').click();
+    assert.equal((await lastPosted(p, 'swapModel'))?.modelId, 'flash-lite');
+  });
+
+  test('without samples, LiteLLM proxies or latency news: the shadow hint, and no empty sections', async () => {
+    const quiet = {
+      ...data,
+      insights: {
+        deprecations: [],
+        shadow: { tone: { samples: 0, meanSimilarity: null }, review: { samples: 0, meanOverlap: null } },
+        litellm: [],
+        latency: '',
+      },
+    };
+    const other = await openPanelPage(quiet);
+    try {
+      await other.page.waitForSelector('#section-prices');
+      assert.match(await shownText(other, '#shadow-empty'), /^No samples yet — enable tiered\.shadow\.enabled/);
+      assert.match(await shownText(other, '#section-deprecations'), /No model in tiered\.models has/);
+      assert.equal(await other.page.locator('#section-litellm, #section-latency').count(), 0);
+      assert.deepEqual(await other.problems(), []);
+    } finally {
+      await other.close();
+    }
   });
 
   test('no CSP violation and no console error under the real policy', async () => {

@@ -28,6 +28,7 @@ describe('panel protocol (host-side validation)', () => {
     );
     assert.ok(ok({ type: 'raiseToday', requestId: 'r4', amountUsd: 1 }));
     assert.ok(ok({ type: 'exportCsv', requestId: 'r5' }));
+    assert.ok(ok({ type: 'swapModel', requestId: 'r6', modelId: 'flash-lite' }));
   });
 
   test('rejects unknown types, missing ids, extra fields and out-of-range numbers', () => {
@@ -49,6 +50,12 @@ describe('panel protocol (host-side validation)', () => {
     );
     assert.ok(!ok({ type: 'raiseToday', requestId: 'r1', amountUsd: 0 }));
     assert.ok(!ok({ type: 'raiseToday', requestId: 'r1', amountUsd: '5' }));
+    // swapModel names a model and nothing else: not a setting, command or path to act on.
+    assert.ok(!ok({ type: 'swapModel', requestId: 'r1' }));
+    assert.ok(!ok({ type: 'swapModel', requestId: 'r1', modelId: '' }));
+    assert.ok(!ok({ type: 'swapModel', requestId: 'r1', modelId: 7 }));
+    assert.ok(!ok({ type: 'swapModel', requestId: 'r1', modelId: 'x'.repeat(201) }));
+    assert.ok(!ok({ type: 'swapModel', requestId: 'r1', modelId: 'pro', to: 'gpt-5' }));
     assert.ok(!ok(null));
     assert.ok(!ok('ready'));
   });
@@ -97,6 +104,37 @@ describe('panel data', () => {
     );
     assert.deepEqual(data.proModel, { modelId: 'pro', known: true });
     assert.deepEqual(data.tierOrder, ['lite', 'pro']);
+    // The insights pass through as the features report them.
+    assert.deepEqual(
+      data.insights?.deprecations.map((d) => [d.modelId, d.date ?? null, d.daysLeft ?? null, d.commands]),
+      [
+        ['flash-lite', '2026-12-10', 17, ['complete', 'tone']],
+        ['pro-previous', null, null, ['review']],
+      ],
+    );
+    assert.equal(data.insights?.shadow.tone.samples, 42);
+    assert.ok(Math.abs((data.insights?.shadow.tone.meanSimilarity ?? 0) - 0.87) < 1e-9);
+    assert.deepEqual(data.insights?.shadow.review, { samples: 5, meanOverlap: 0.6 });
+  });
+
+  test('without insights from the host the view carries empty ones (no samples, no proxies)', () => {
+    const config = defaultConfig();
+    const cache = new SpendCache({ priceAtPro: () => 0, recentLimit: RECENT_LIMIT, tierOrder: ['lite', 'pro'] });
+    const days = { from: '2026-11-23', to: '2026-11-23' };
+    const data = buildPanelData({
+      config,
+      cache,
+      range: { kind: 'today' },
+      days,
+      today: { day: '2026-11-23', spentUsd: 0, capUsd: 5 },
+      prices: priceViews(config, book),
+    });
+    assert.deepEqual(data.insights, {
+      deprecations: [],
+      shadow: { tone: { samples: 0, meanSimilarity: null }, review: { samples: 0, meanOverlap: null } },
+      litellm: [],
+      latency: '',
+    });
   });
 
   test('savings use the pro primary model: an override price changes them, an unknown one is said', () => {
