@@ -27,6 +27,7 @@ const FILES: Record<string, string> = {
   'src/app.ts':
     'const result = \n// teh helper that adds numbers\nexport const add = (a: number, b: number) => a + b;\n',
   'src/notes.md': 'Please make teh text formal.\n',
+  'src/other.ts': 'const other = \n',
   'secrets/creds.ts': `const token = \n// ${EXCLUDED_MARK} teh creds\nexport const creds = '${EXCLUDED_MARK}';\n`,
   'secrets/notes.md': `Teh ${EXCLUDED_MARK} notes.\n`,
   '.env': `TOKEN=${EXCLUDED_MARK}\n`,
@@ -78,6 +79,8 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
     // A hostile server echoes the key back in an error body; the retry then succeeds.
     user.fault(faults.status(500, { message: `upstream rejected the key ${TEST_KEY}` }), { model: 'sec-pro' });
     // ...and a model that always answers 400 with the key in the body: the failure is shown to the user.
+    // A lite model that is always rate-limited (no Retry-After): inline must say so once and back off.
+    user.setModelKnobs('sec-lite-429', { fault: faults.status(429) });
     user.setModelKnobs('sec-pro-echo', {
       fault: faults.status(400, { message: `upstream rejected the key ${TEST_KEY}` }),
     });
@@ -117,6 +120,14 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
         'tiered.models': {
           'sec-lite': { provider: 'local', model: 'sec-lite', tier: 'lite', maxOutputTokens: 256, fim: true, price },
           'sec-pro': { provider: 'local', model: 'sec-pro', tier: 'pro', maxOutputTokens: 2048, price },
+          'sec-lite-429': {
+            provider: 'local',
+            model: 'sec-lite-429',
+            tier: 'lite',
+            maxOutputTokens: 256,
+            fim: true,
+            price,
+          },
           'sec-pro-echo': { provider: 'local', model: 'sec-pro-echo', tier: 'pro', maxOutputTokens: 2048, price },
         },
         'tiered.tiers': { lite: ['sec-lite'], pro: ['sec-pro'] },
@@ -156,6 +167,11 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
     assert.ok(models.has('sec-lite'), `no lite call reached the user's server: ${[...models].join(', ')}`);
     assert.ok(models.has('sec-pro'), `no pro call reached the user's server: ${[...models].join(', ')}`);
     for (const r of user.log) assert.equal(r.headers.authorization, `Bearer ${TEST_KEY}`, `${r.route} without the key`);
+    assert.equal(
+      user.log.filter((r) => r.model === 'sec-lite-429').length,
+      1,
+      'inline kept asking a rate-limited model',
+    );
     // The echo fault was served (so the redaction check below is meaningful).
     assert.ok(
       user.log.some((r) => r.fault === 'status'),

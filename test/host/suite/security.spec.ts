@@ -253,6 +253,35 @@ describe('Security in a real VS Code', function () {
     assert.ok(report.excluded.includes('secrets/creds.ts'), JSON.stringify(report.excluded));
   });
 
+  it('inline: a rate-limited lite model is reported once, not on every keystroke, and backs off', async () => {
+    const section = vscode.workspace.getConfiguration('tiered');
+    const tiers = section.inspect('tiers')?.globalValue;
+    await section.update('tiers', { lite: ['sec-lite-429'], pro: ['sec-pro'] }, vscode.ConfigurationTarget.Global);
+    try {
+      await until('the 429 model in the lite tier', () => api.context.config().tiers['lite']?.[0] === 'sec-lite-429');
+      shown.length = 0;
+      const before = (await records('complete')).length;
+      const editor = await open('src/other.ts');
+      // Six separate attempts, each with a new keystroke (as a user typing on would).
+      for (let i = 0; i < 6; i++) {
+        await editor.edit((e) => e.insert(editor.document.lineAt(0).range.end, 'x'));
+        await tryInline(editor, 800);
+      }
+      const failures = shown.filter((m) => /inline suggestions failed/.test(m));
+      assert.equal(failures.length, 1, `messages: ${shown.join(' | ')}`);
+      assert.match(failures[0]!, /rateLimit/);
+      const calls = (await records('complete')).slice(before);
+      assert.deepEqual(
+        calls.map((r) => [r.model, r.outcome, r.reason]),
+        [['sec-lite-429', 'error', 'rateLimit']],
+        'one request, then the back-off holds',
+      );
+    } finally {
+      await section.update('tiers', tiers, vscode.ConfigurationTarget.Global);
+      await until('the lite tier restored', () => api.context.config().tiers['lite']?.[0] === 'sec-lite');
+    }
+  });
+
   it('the cost panel opens (its HTML is checked by the driver)', async () => {
     await vscode.commands.executeCommand('tiered.openCostPanel');
     await until('the panel tab', () =>
