@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
+import { localDay } from '../../src/core/day';
+import { daysBetween } from '../../src/core/deprecation';
 import { startModelServer, type ModelServer } from '../server/modelServer';
 import { extensionManifest, startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
@@ -29,6 +31,17 @@ async function panelFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('the cost panel page never rendered its totals');
+}
+
+/** panel-lite's shutdown date (tiered.models.panel-lite.deprecation): the deprecations section lists it. */
+const SHUTDOWN = '2027-01-15';
+
+/** innerText of a panel element scrolled into view (sections below the fold skip rendering). */
+async function shownText(frame: Frame, selector: string): Promise<string> {
+  const locator = frame.locator(selector);
+  await locator.scrollIntoViewIfNeeded();
+  await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return locator.innerText();
 }
 
 const callsIn = (totals: string) => Number(/([\d,]+) call\(s\)/.exec(totals)?.[1]?.replace(/,/g, '') ?? NaN);
@@ -57,6 +70,7 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
             tier: 'lite',
             maxOutputTokens: 256,
             price: { inputPerMTok: 0.25, outputPerMTok: 1.5 },
+            deprecation: SHUTDOWN,
           },
           'panel-pro': {
             provider: 'local',
@@ -140,5 +154,26 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
     while (Date.now() < end && !(await wb.statusBarText(item)).includes('$7.50'))
       await new Promise((r) => setTimeout(r, 250));
     assert.match(await wb.statusBarText(item), /\/ \$7\.50/);
+  });
+
+  // Last: opening the settings editor hides the panel.
+  test('the insight sections show the real features\' state; "Swap model" opens the user settings JSON', async () => {
+    assert.ok(wb, 'the first test did not open the workbench');
+    const frame = await panelFrame(wb);
+    const row = '#section-deprecations tr[data-model="panel-lite"]';
+    const days = daysBetween(localDay(), SHUTDOWN);
+    assert.equal(await shownText(frame, `${row} [data-field="shutdown"]`), `${SHUTDOWN} (in ${days} days)`);
+    assert.equal(await shownText(frame, `${row} [data-field="commands"]`), 'complete, tone');
+    // Shadow sampling is off in these settings: the hint names the setting.
+    assert.match(await shownText(frame, '#section-shadow'), /No samples yet — enable tiered\.shadow\.enabled/);
+    // No LiteLLM proxy configured, no latency move: those sections stay out.
+    assert.equal(await frame.locator('#section-litellm, #section-latency').count(), 0);
+
+    const settingsTab = wb.page.locator('.tabs-container .tab', { hasText: 'settings.json' });
+    assert.equal(await settingsTab.count(), 0, 'settings.json was open before the click');
+    await frame.locator(`${row} vscode-button[data-swap="panel-lite"]`).click();
+    // The host opened settings.json (the one place to swap a model) and answered the panel.
+    await settingsTab.first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('panel-swap-model');
   });
 });
