@@ -8,6 +8,7 @@ import { startModelServer, type ModelServer, type ScriptRequest } from '../serve
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
+import { statusBarElementId, Workbench } from './ui';
 
 const FILES: Record<string, string> = {
   'greet.ts': [
@@ -122,5 +123,100 @@ describe('tone fixes in a real VS Code', { skip: hostSkipReason() }, () => {
     const slow = chats.filter((r) => r.model === 'tone-slow');
     assert.equal(slow.length, 2, 'the slow requests (Escape, then an edit) never arrived');
     for (const r of slow) assert.equal(r.clientClosedEarly, true, 'cancelling did not close the socket');
+  });
+});
+
+describe('tone fixes through the UI', { skip: hostSkipReason() }, () => {
+  let models: ModelServer;
+  let server: CodeServer;
+  let workspace: ReturnType<typeof makeWorkspace>;
+  let wb: Workbench;
+
+  before(async () => {
+    ensureExtensionBuilt();
+    models = await startModelServer();
+    models.setDefaults({ text: reply });
+    workspace = makeWorkspace({
+      // Python: no language server here, so no other provider competes for the lightbulb.
+      'ui.py': '# teh comment in the ui\nteh = 1\n',
+      'palette.md': 'Teh palette works.\n',
+    });
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      extensionDevelopmentPath: REPO_ROOT,
+      userSettings: {
+        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
+        'tiered.models': { 'tone-lite': { provider: 'local', model: 'tone-lite', tier: 'lite', maxOutputTokens: 512 } },
+        'tiered.tiers': { lite: ['tone-lite'], pro: ['pro'] },
+        'tiered.inline': { enabled: false },
+        'tiered.tone': { custom: [{ name: 'Pirate', instruction: PIRATE }] },
+      },
+    });
+    wb = await Workbench.open(server);
+    // Tiered activates on startup finished: its status bar item says the providers are registered.
+    await wb.statusBarText(statusBarElementId('tiered.tiered', 'tiered.spend'), 30_000);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await models?.close();
+    workspace?.remove();
+  });
+
+  test('Ctrl+. → "Tiered: Fix grammar" rewrites the comment; Ctrl+Z once restores it', async () => {
+    await wb.openFile('ui.py');
+    const original = await wb.editorText();
+    await wb.press('Control+A');
+    // Ctrl+. opens the lightbulb's menu, where refactor.rewrite actions are listed.
+    await wb.press('Control+.');
+    const action = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Tiered: Fix grammar' }).first();
+    await action.waitFor({ state: 'visible', timeout: 30_000 }).catch(async (err: unknown) => {
+      await wb.screenshot('tone-ui-refactor-menu');
+      throw err;
+    });
+    // The widget takes the keyboard (a pointer block covers it until the mouse moves).
+    for (let k = 0; k < 5 && !(await action.evaluate((e) => e.classList.contains('focused'))); k++) {
+      await wb.press('ArrowDown');
+    }
+    await wb.press('Enter');
+    await wb.page.waitForFunction(
+      () =>
+        (document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('the comment'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.equal(await wb.editorText(), original.replace('# teh comment', '# the comment'));
+    await wb.focusEditor();
+    await wb.press('Control+Z');
+    await wb.page.waitForFunction(
+      () =>
+        (document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('teh comment'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.equal(await wb.editorText(), original);
+    await wb.screenshot('tone-ui-undo');
+  });
+
+  test("the palette command shows the tone pick with the user's own tone", async () => {
+    await wb.openFile('palette.md');
+    await wb.press('Control+A');
+    await wb.runCommand('Tiered: Fix Tone of Selection');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Pirate');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Pirate' }).first().waitFor();
+    await wb.press('Enter');
+    await wb.page.waitForFunction(
+      () => document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent?.includes('Arr'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.equal(await wb.editorText(), 'Arr, the palette works.\n');
   });
 });
