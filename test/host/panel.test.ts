@@ -44,6 +44,8 @@ async function shownText(frame: Frame, selector: string): Promise<string> {
   return locator.innerText();
 }
 
+const PROXY_KEY = 'sk-panel-team-key';
+
 const callsIn = (totals: string) => Number(/([\d,]+) call\(s\)/.exec(totals)?.[1]?.replace(/,/g, '') ?? NaN);
 
 describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -54,7 +56,8 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
 
   before(async () => {
     ensureExtensionBuilt();
-    models = await startModelServer();
+    // The provider doubles as a LiteLLM proxy: /key/info reports this key's budget once it is set.
+    models = await startModelServer({ litellmKeys: { [PROXY_KEY]: { maxBudget: 10, spend: 2.5 } } });
     models.setDefaults({ text: () => 'Looks fine.' });
     workspace = makeWorkspace({ 'notes.md': '# Notes\n' });
     server = await startCodeServer({
@@ -82,6 +85,7 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
         },
         'tiered.tiers': { lite: ['panel-lite'], pro: ['panel-pro'] },
         'tiered.inline': { enabled: false },
+        'tiered.litellm.providers': ['local'],
       },
     });
   });
@@ -166,8 +170,28 @@ describe('cost panel in a real VS Code', { skip: hostSkipReason() }, () => {
     assert.equal(await shownText(frame, `${row} [data-field="commands"]`), 'complete, tone');
     // Shadow sampling is off in these settings: the hint names the setting.
     assert.match(await shownText(frame, '#section-shadow'), /No samples yet — enable tiered\.shadow\.enabled/);
-    // No LiteLLM proxy configured, no latency move: those sections stay out.
-    assert.equal(await frame.locator('#section-litellm, #section-latency').count(), 0);
+    // No latency move: that section stays out.
+    assert.equal(await frame.locator('#section-latency').count(), 0);
+
+    // LiteLLM: no key yet, so the proxy's budget cannot be read and the panel says why.
+    assert.match(await shownText(frame, '#section-litellm p[data-provider="local"]'), /^local: no API key set/);
+    // Setting the key refreshes the budget; the panel repaints from onDidChangeInsights alone (no
+    // call, no settings change).
+    await wb.runCommand('Tiered: Set API Key');
+    const pick = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'local' }).first();
+    await pick.waitFor({ state: 'visible' });
+    await pick.click();
+    await wb.page.locator('.quick-input-widget input').fill(PROXY_KEY);
+    await wb.page.keyboard.press('Enter');
+    const budget = frame.locator('#section-litellm tr[data-provider="local"] [data-field="remaining"]');
+    await budget.waitFor({ timeout: 15_000 });
+    assert.equal(
+      await shownText(frame, '#section-litellm tr[data-provider="local"] [data-field="remaining"]'),
+      '$7.50 of $10.00',
+    );
+    assert.equal(await shownText(frame, '#section-litellm tr[data-provider="local"] [data-field="spent"]'), '$2.50');
+    assert.equal(await frame.locator('#section-litellm p[data-provider="local"]').count(), 0);
+    await wb.screenshot('panel-insights-vscode');
 
     const settingsTab = wb.page.locator('.tabs-container .tab', { hasText: 'settings.json' });
     assert.equal(await settingsTab.count(), 0, 'settings.json was open before the click');
