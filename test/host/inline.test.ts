@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
-import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
+import { extensionManifest, startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
-import { extensionManifest } from './codeServer';
 import { statusBarElementId, Workbench } from './ui';
 
 const INLINE_REPLY = 'computeAnswer(42);';
