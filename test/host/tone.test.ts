@@ -1,7 +1,8 @@
 // Tone fixes in a real VS Code (code-server 1.100.3) against the local model server: the spec
 // (suite/tone.spec.ts) drives the commands; this file starts both servers and checks what the model
 // server received: lite and pro were called, no code and nothing from an excluded file was sent,
-// and the cancelled request's socket was closed.
+// and the cancelled request's socket was closed. The UI tests press the keys a person would:
+// Ctrl+. on a selection, then Ctrl+Z; the palette command and its tone pick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
