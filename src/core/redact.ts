@@ -5,7 +5,7 @@ const KEY_SHAPES: RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{30,}\b/g, // Google API keys
   /\b(?:Bearer|bearer)\s+[A-Za-z0-9._~+/=-]{12,}/g,
   /([?&](?:key|api_key|apikey)=)[^&\s]+/gi,
-  /((?:x-goog-api-key|authorization|api-key|x-api-key)["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi,
+  /((?:x-goog-api-key|authorization|api[-_]?key|x-api-key)["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi,
 ];
 
 export function redact(text: string, knownSecrets: Iterable<string> = []): string {
