@@ -14,6 +14,9 @@ export function wholePercent(share: number): string {
   return Number.isFinite(share) ? `${Math.round(share * 100)}%` : '—';
 }
 
+/** Rows within this many days are highlighted (the default of tiered.deprecation.warnDays). */
+const SOON_DAYS = 30;
+
 function shutdown(d: Deprecation): string {
   if (d.date === undefined || d.daysLeft === undefined) return 'deprecated in the price data';
   if (d.daysLeft > 1) return `${d.date} (in ${count(d.daysLeft)} days)`;
@@ -35,7 +38,7 @@ export function deprecationsSection(list: readonly Deprecation[], swap: (modelId
       'tr',
       {
         'data-model': d.modelId,
-        class: d.commands.length > 0 && (d.daysLeft === undefined || d.daysLeft <= 30) ? 'attention' : undefined,
+        class: d.commands.length > 0 && (d.daysLeft === undefined || d.daysLeft <= SOON_DAYS) ? 'attention' : undefined,
       },
       h('td', null, d.modelId),
       h('td', null, `${d.provider} · ${d.model}`),
