@@ -19,6 +19,11 @@ const BACKOFF_MS: Partial<Record<TieredError['reason'], number>> = {
   quota: 60_000,
   rateLimit: 15_000,
   modelNotFound: 60_000,
+  // A failing server: a short pause instead of a request on every pause in typing.
+  server: 10_000,
+  timeout: 10_000,
+  network: 10_000,
+  invalidResponse: 10_000,
 };
 
 let statsStore: InlineStatsStore | undefined;
@@ -175,6 +180,11 @@ export function activateInline(ctx: FeatureContext): void {
       backoffUntil = 0;
       told.clear();
       void recheckCap();
+    }),
+    // A key just set or replaced: try again at once instead of waiting out an auth back-off.
+    ctx.extension.secrets.onDidChange(() => {
+      backoffUntil = 0;
+      told.clear();
     }),
   );
   // A new day resets the cap; the ledger event does not fire at midnight by itself.

@@ -5,8 +5,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CostEstimate } from '../../core/calls';
 import { TieredError } from '../../core/errors';
-import { runToneFix, sizeProblem, type SendablePlan, type ToneFixOutcome } from '../../core/tone/toneFix';
+import { checkAnswer } from '../../core/tone/checks';
+import { runToneFix, sizeProblem, toneCallSpec, type SendablePlan, type ToneFixOutcome } from '../../core/tone/toneFix';
 import { availableTones, findTone, GRAMMAR_TONE_ID, type Tone } from '../../core/tone/tones';
+import { maybeShadow } from '../beyond/shadow';
 import type { FeatureContext } from '../featureContext';
 import { money } from '../statusBar';
 import type { FixToneArgs } from './codeActions';
@@ -140,6 +142,7 @@ export class ToneFixer implements vscode.Disposable {
         void vscode.commands.executeCommand('setContext', RUNNING_KEY, false);
       }
     }
+    if (outcome?.kind === 'rewritten') this.shadow(plan, tone, outcome, document.getText(range));
     if (outcome) return this.apply(editor, range, version, tone, outcome);
     if (running.documentChanged && TieredError.is(failure, 'cancelled')) {
       this.reportDocumentChanged(editor, range, tone);
@@ -148,6 +151,28 @@ export class ToneFixer implements vscode.Disposable {
     // Not awaited: the command ends now; a message waiting for a click must not keep it open.
     void this.reportFailure(failure).then((again) =>
       again ? this.run({ uri: document.uri, range, tone: tone.id }) : undefined,
+    );
+  }
+
+  /** Opt-in shadow sampling: the same rewrite on pro in the background, to measure agreement. */
+  private shadow(
+    plan: SendablePlan,
+    tone: Tone,
+    outcome: ToneFixOutcome & { kind: 'rewritten' },
+    original: string,
+  ): void {
+    const spec = toneCallSpec({ config: this.ctx.config(), plan, tone });
+    void maybeShadow(
+      this.ctx,
+      'tone',
+      {
+        build: spec.build,
+        extract: (text) => {
+          const verdict = checkAnswer(plan, text, { mayBeUnchanged: tone.mayBeUnchanged });
+          return verdict.ok ? (verdict.changed ? verdict.replacement : original) : undefined;
+        },
+      },
+      { tier: outcome.result.tier, model: outcome.result.model.id, text: outcome.replacement },
     );
   }
 
