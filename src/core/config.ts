@@ -8,7 +8,13 @@ const usd = z.number().finite().nonnegative();
 export const providerSchema = z.strictObject({
   id: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'expected letters, digits, ".", "_" or "-"'),
   kind: z.enum(['gemini', 'openai']),
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    // Credentials in a URL end up in logs and pickers; keys belong in SecretStorage.
+    .refine((u) => {
+      const url = new URL(u);
+      return !url.username && !url.password;
+    }, 'must not contain a user name or password (set the key with "Tiered: Set API Key")'),
   /** Per-call timeout in ms (a pro review may take a while; inline calls use their own, shorter). */
   timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
 });

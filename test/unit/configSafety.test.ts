@@ -28,3 +28,14 @@ test('an empty exclusion list excludes nothing; custom globs apply', () => {
   assert.equal(excluded('/w/db/dump.sql'), true);
   assert.equal(excluded('/w/.env'), false);
 });
+
+test('a provider base URL with credentials is refused, naming the setting', async () => {
+  const { parseConfig } = await import('../../src/core/config');
+  const result = parseConfig({
+    providers: [{ id: 'x', kind: 'openai', baseUrl: 'https://user:sk-secret@proxy.example.com/v1' }],
+  });
+  assert.equal(result.ok, false);
+  assert.match(result.ok ? '' : result.message, /tiered\.providers\[0\]\.baseUrl.*user name or password/);
+  const clean = parseConfig({ providers: [{ id: 'x', kind: 'openai', baseUrl: 'https://proxy.example.com/v1' }] });
+  assert.doesNotMatch(clean.ok ? '' : clean.message, /baseUrl/);
+});
