@@ -34,11 +34,21 @@ export function makeWorkspace(files: Record<string, string> = {}): { dir: string
 /** `npm test` builds dist/ first; a lone run of a host test builds it here if it is missing. */
 export function ensureExtensionBuilt(): void {
   const main = path.join(REPO_ROOT, 'dist', 'extension.js');
-  if (fs.existsSync(main)) return;
+  // Rebuild when any source is newer than the bundle: a stale bundle would test old code.
+  if (fs.existsSync(main) && newestMtime(path.join(REPO_ROOT, 'src')) <= fs.statSync(main).mtimeMs) return;
   const r = spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0 || !fs.existsSync(main)) {
     throw new Error(`could not build ${main}: ${r.stderr || r.stdout || 'src/vscode/extension.ts missing?'}`);
   }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
 }
 
 export function resultPath(name: string): string {
