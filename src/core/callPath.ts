@@ -27,6 +27,9 @@ export interface ReserveResult {
   message?: string;
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/** core/budget.ts's Budget fits this as it is; tests use fakes. */
 export interface BudgetPort {
   reserve(request: { id: string; command: CommandId; worstCaseUsd: number; ttlMs: number }): Promise<ReserveResult>;
   settle(id: string, record: LedgerRecord): Promise<void>;
@@ -34,7 +37,7 @@ export interface BudgetPort {
   recordOnly(record: LedgerRecord): Promise<void>;
   status(
     command?: CommandId,
-  ): Promise<{ softReached: boolean; capReached: boolean; remainingUsd: number; capUsd: number }>;
+  ): MaybePromise<{ softReached: boolean; capReached: boolean; remainingUsd: number; capUsd: number }>;
 }
 
 export interface PricingPort {

@@ -145,16 +145,9 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
         await budget.recordOnly(record);
         refresh();
       },
-      status: async (command) => budget.status(command),
+      status: (command) => budget.status(command),
     },
-    pricing: {
-      cost: (model, usage, reported) => {
-        const c = prices.cost(model, usage, reported);
-        return { costUsd: c.costUsd, source: c.source };
-      },
-      worstCase: (model, inputTokens, maxOutputTokens) => prices.worstCase(model, inputTokens, maxOutputTokens),
-      unknownPriceMessage: (model) => prices.unknownPriceMessage(model),
-    },
+    pricing: prices,
     client: clientFor,
     clock,
     logger,

@@ -139,7 +139,7 @@ describe('cancel through the call path', () => {
       const book = new PriceBook();
       const path = new CallPath({
         config: () => config,
-        budget: { ...bind(budget), status: async (c) => budget.status(c) },
+        budget,
         pricing: {
           cost: (m, u, r) => book.cost(m, u, r),
           worstCase: (m, i, o) => book.worstCase(m, i, o),
@@ -180,12 +180,3 @@ describe('cancel through the call path', () => {
     });
   }
 });
-
-function bind(budget: Budget) {
-  return {
-    reserve: budget.reserve.bind(budget),
-    settle: budget.settle.bind(budget),
-    release: budget.release.bind(budget),
-    recordOnly: budget.recordOnly.bind(budget),
-  };
-}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Budget } from '../../src/core/budget';
 import type { CallResult } from '../../src/core/calls';
-import { CallPath, type BudgetPort } from '../../src/core/callPath';
+import { CallPath } from '../../src/core/callPath';
 import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { TieredError, type ErrorReason } from '../../src/core/errors';
@@ -119,17 +119,6 @@ function configFor(kind: 'openai' | 'gemini', server: ModelServer): TieredConfig
   return parsed.config;
 }
 
-/** The composition root's adapter over Budget. */
-function port(b: Budget): BudgetPort {
-  return {
-    reserve: (r) => b.reserve(r),
-    settle: async (id, record) => void (await b.settle(id, record)),
-    release: (id) => b.release(id),
-    recordOnly: async (record) => void (await b.recordOnly(record)),
-    status: async (command) => b.status(command),
-  };
-}
-
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
 for (const kind of ['openai', 'gemini'] as const) {
@@ -156,7 +145,7 @@ for (const kind of ['openai', 'gemini'] as const) {
       sleeps = [];
       path = new CallPath({
         config: () => config,
-        budget: port(budget),
+        budget: budget,
         pricing: new PriceBook(),
         client: async (m) => createModelClient(m.providerConfig, KEY),
         clock: systemClock,

@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Budget } from '../../src/core/budget';
-import type { BudgetPort } from '../../src/core/callPath';
 import { CallPath } from '../../src/core/callPath';
 import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
@@ -46,7 +45,7 @@ describe('LiteLLM proxy through the call path', () => {
     const budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
     const calls = new CallPath({
       config: () => config,
-      budget: port(budget),
+      budget: budget,
       pricing: new PriceBook(),
       client: async (m) => createModelClient(m.providerConfig, 'sk-team'),
       clock: systemClock,
@@ -72,18 +71,3 @@ describe('LiteLLM proxy through the call path', () => {
     assert.ok(Math.abs(after.budget.remainingUsd! - (1 - 0.5 - billed)) < 1e-9);
   });
 });
-
-/** The composition root's adapter: Budget's settle/recordOnly return more than the port needs. */
-function port(b: Budget): BudgetPort {
-  return {
-    reserve: (r) => b.reserve(r),
-    settle: async (id, record) => {
-      await b.settle(id, record);
-    },
-    release: (id) => b.release(id),
-    recordOnly: async (record) => {
-      await b.recordOnly(record);
-    },
-    status: async (command) => b.status(command),
-  };
-}

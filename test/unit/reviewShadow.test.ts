@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Budget } from '../../src/core/budget';
-import { CallPath, type BudgetPort } from '../../src/core/callPath';
+import { CallPath } from '../../src/core/callPath';
 import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { readRange } from '../../src/core/ledger';
@@ -73,7 +73,7 @@ describe('shadow sampling of deep reviews', () => {
     budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
     calls = new CallPath({
       config: () => config,
-      budget: port(budget),
+      budget: budget,
       pricing: new PriceBook(),
       client: async (m) => createModelClient(m.providerConfig, 'k'),
       clock: systemClock,
@@ -196,18 +196,3 @@ describe('shadow sampling of deep reviews', () => {
     assert.equal(records().filter((r) => r.command === 'shadow').length, 1, 'only the first test shadowed');
   });
 });
-
-/** The composition root's adapter: Budget's settle/recordOnly return more than the port needs. */
-function port(b: Budget): BudgetPort {
-  return {
-    reserve: (r) => b.reserve(r),
-    settle: async (id, record) => {
-      await b.settle(id, record);
-    },
-    release: (id) => b.release(id),
-    recordOnly: async (record) => {
-      await b.recordOnly(record);
-    },
-    status: async (command) => b.status(command),
-  };
-}

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Budget } from '../../src/core/budget';
-import type { BudgetPort } from '../../src/core/callPath';
 import { CallPath } from '../../src/core/callPath';
 import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
@@ -50,7 +49,7 @@ describe('shadow sampling through the call path', () => {
     budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
     calls = new CallPath({
       config: () => config,
-      budget: port(budget),
+      budget: budget,
       pricing: new PriceBook(),
       client: async (m) => createModelClient(m.providerConfig, 'k'),
       clock: systemClock,
@@ -121,18 +120,3 @@ describe('shadow sampling through the call path', () => {
     assert.equal(store.length, 0);
   });
 });
-
-/** The composition root's adapter: Budget's settle/recordOnly return more than the port needs. */
-function port(b: Budget): BudgetPort {
-  return {
-    reserve: (r) => b.reserve(r),
-    settle: async (id, record) => {
-      await b.settle(id, record);
-    },
-    release: (id) => b.release(id),
-    recordOnly: async (record) => {
-      await b.recordOnly(record);
-    },
-    status: async (command) => b.status(command),
-  };
-}
