@@ -13,7 +13,7 @@ import { buildInlineRequest, type CompletionSource } from '../src/core/completio
 import { createModelClient } from '../src/providers';
 import { startModelServer } from '../test/server/modelServer';
 import { makeOracle } from './inline/oracle';
-import { percentile } from './inline/random';
+import { percentile } from '../test/support/random';
 import {
   cpuNow,
   EDITOR_DEBOUNCE_MS,

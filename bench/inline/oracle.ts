@@ -3,7 +3,7 @@
 // so every policy gets the same answer at the same place.
 import type { ScriptRequest } from '../../test/server/modelServer';
 import { CURSOR_MARK } from '../../src/core/completion';
-import { hash, rng } from './random';
+import { hash, rng } from '../../test/support/random';
 
 export interface OracleOptions {
   seed: number;

@@ -1,7 +1,7 @@
 // A human typing a file: log-normal gaps between keys, pauses after line ends and after opening
 // brackets, occasional hesitations, typos fixed with backspace. The editor's auto-indent types a
 // new line's indentation with the newline.
-import { logNormal, rng } from './random';
+import { logNormal, rng } from '../../test/support/random';
 
 export interface Key {
   /** Milliseconds from the start of the segment. */

@@ -21,6 +21,7 @@ const WORKER = path.join(SNAPSHOT, 'test', 'multiprocess', 'worker.js');
 
 function snapshotCompiledTree(): void {
   fs.cpSync(path.join(OUT, 'src'), path.join(SNAPSHOT, 'src'), { recursive: true });
+  fs.cpSync(path.join(OUT, 'test', 'support'), path.join(SNAPSHOT, 'test', 'support'), { recursive: true });
   fs.mkdirSync(path.dirname(WORKER), { recursive: true });
   fs.copyFileSync(path.join(__dirname, 'worker.js'), WORKER);
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { Budget, budgetLockPath } from '../../src/core/budget';
 import { acquireLock } from '../../src/core/lock';
 import type { LedgerRecord, Logger } from '../../src/core/types';
+import { rng as prng } from '../support/random';
 
 export interface WorkerArgs {
   mode: 'calls' | 'hold';
@@ -25,18 +26,6 @@ export interface WorkerReport {
   /** Stale locks this worker recovered. */
   recovered: number;
   crashed: boolean;
-}
-
-/** mulberry32: a small seeded PRNG so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const print = (text: string): void => {

@@ -72,6 +72,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('kill -9 during ledger writes, several windows at once', { timeout: 300_000 }, () => {
   before(() => {
     fs.cpSync(path.join(OUT, 'src'), path.join(SNAPSHOT, 'src'), { recursive: true });
+    fs.cpSync(path.join(OUT, 'test', 'support'), path.join(SNAPSHOT, 'test', 'support'), { recursive: true });
     for (const f of [CALLS_WORKER, TORN_WORKER]) {
       fs.mkdirSync(path.dirname(f), { recursive: true });
       fs.copyFileSync(path.join(OUT, path.relative(SNAPSHOT, f)), f);

@@ -10,6 +10,7 @@ import { PriceBook } from '../../src/core/prices';
 import { BUNDLED_PRICE_DATA } from '../../src/core/priceData';
 import { normalizeGeminiUsage, normalizeOpenAIUsage } from '../../src/core/usage';
 import type { NormalizedUsage } from '../../src/core/types';
+import { rng as prng } from '../support/random';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const book = new PriceBook({ clock: { now: () => NOW.getTime() } });
@@ -410,18 +411,6 @@ describe('override pricing', () => {
     assert.equal(bundled.known, true, 'the data would throw on this; Tiered clamps it');
   });
 });
-
-/** mulberry32: a small seeded PRNG so the property loop is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('worst case', () => {
   test('is input × input price + maxOutputTokens × output price (model maxOutputTokens by default)', () => {

@@ -1,5 +1,4 @@
-// Seeded randomness for the replay: the same seed gives the same keystrokes and the same model
-// answers, for every policy.
+// Seeded randomness for simulations and property tests: the same seed replays the same run.
 
 /** mulberry32: small, fast, good enough for simulation. */
 export function rng(seed: number): () => number {
