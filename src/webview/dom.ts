@@ -30,6 +30,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A header: a plain label, or a right-aligned numeric column. */
+export type Column = string | { num: string };
+
+/** The panel's tables: one header row, then the given rows. */
+export function gridTable(columns: Column[], rows: Child[]): HTMLTableElement {
+  const head = columns.map((c) => (typeof c === 'string' ? h('th', null, c) : h('th', { class: 'num' }, c.num)));
+  return h('table', { class: 'grid-table' }, h('thead', null, h('tr', null, ...head)), h('tbody', null, ...rows));
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function s<K extends keyof SVGElementTagNameMap>(

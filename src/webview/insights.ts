@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Deprecation } from '../core/deprecation';
 import type { KeyBudget, KeyInfoResult } from '../core/litellm';
 import type { ShadowAgreement } from '../core/shadow/samples';
-import { h } from './dom';
+import { gridTable, h } from './dom';
 import { count, money } from './format';
 import type { InsightsView } from './protocol';
 import { section } from './sections';
@@ -62,20 +62,7 @@ export function deprecationsSection(list: readonly Deprecation[], swap: (modelId
   return section(
     'deprecations',
     'Model deprecations',
-    h(
-      'div',
-      { class: 'scroll' },
-      h(
-        'table',
-        { class: 'grid-table' },
-        h(
-          'thead',
-          null,
-          h('tr', null, ...['Model', 'Provider · name', 'Shutdown', 'Used by', ''].map((t) => h('th', null, t))),
-        ),
-        h('tbody', null, ...list.map(row)),
-      ),
-    ),
+    h('div', { class: 'scroll' }, gridTable(['Model', 'Provider · name', 'Shutdown', 'Used by', ''], list.map(row))),
     h(
       'p',
       { class: 'muted' },
@@ -127,24 +114,9 @@ export function shadowSection(s: ShadowAgreement): HTMLElement {
   return section(
     'shadow',
     'Lite vs pro (shadow samples)',
-    h(
-      'table',
-      { class: 'grid-table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Kind'),
-          h('th', { class: 'num' }, 'Samples'),
-          h('th', { class: 'num' }, 'Agreement'),
-          h('th', null, 'Measured as'),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
+    gridTable(
+      ['Kind', { num: 'Samples' }, { num: 'Agreement' }, 'Measured as'],
+      [
         h(
           'tr',
           { 'data-kind': 'tone' },
@@ -161,7 +133,7 @@ export function shadowSection(s: ShadowAgreement): HTMLElement {
           h('td', { class: 'num' }, mean(s.review.meanOverlap)),
           h('td', null, 'mean findings overlap'),
         ),
-      ),
+      ],
     ),
     ...reading.map((r) => h('p', { class: 'shadow-reading' }, r)),
   );
@@ -197,22 +169,9 @@ export function litellmSection(list: readonly KeyInfoResult[]): HTMLElement {
       ? h(
           'div',
           { class: 'scroll' },
-          h(
-            'table',
-            { class: 'grid-table' },
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'Proxy'),
-                h('th', { class: 'num' }, 'Remaining'),
-                h('th', { class: 'num' }, 'Spent'),
-                h('th', null, 'Resets'),
-              ),
-            ),
-            h('tbody', null, ...ok.map((r) => budgetRow(r.providerId, r.budget))),
+          gridTable(
+            ['Proxy', { num: 'Remaining' }, { num: 'Spent' }, 'Resets'],
+            ok.map((r) => budgetRow(r.providerId, r.budget)),
           ),
         )
       : null,

@@ -1,7 +1,7 @@
 // The panel's sections, each a pure function of the data (plus callbacks for its controls).
 import { filterRows, sortRows, type CallSortKey } from '../core/spend/calls';
 import { barChart, dayChart, responsive, tierClass } from './charts';
-import { h } from './dom';
+import { gridTable, h } from './dom';
 import { count, money, ms, percent, rate, time } from './format';
 import type { ModelPriceView, PanelData, PanelState } from './protocol';
 
@@ -153,33 +153,16 @@ export function tiersSection(data: PanelData): HTMLElement {
     'tiers',
     'Tier mix',
     s.usd > 0 ? bar : null,
-    h(
-      'table',
-      { class: 'grid-table' },
-      h(
-        'thead',
-        null,
+    gridTable(
+      ['Tier', { num: 'Spend' }, { num: 'Share' }, { num: 'Calls' }],
+      s.tiers.map((t) =>
         h(
           'tr',
-          null,
-          h('th', null, 'Tier'),
-          h('th', { class: 'num' }, 'Spend'),
-          h('th', { class: 'num' }, 'Share'),
-          h('th', { class: 'num' }, 'Calls'),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...s.tiers.map((t) =>
-          h(
-            'tr',
-            { 'data-tier': t.tier },
-            h('td', null, h('span', { class: `swatch ${tierClass(t.tier, data.tierOrder)}` }), t.tier),
-            h('td', { class: 'num' }, money(t.usd)),
-            h('td', { class: 'num' }, percent(t.share)),
-            h('td', { class: 'num' }, count(t.calls)),
-          ),
+          { 'data-tier': t.tier },
+          h('td', null, h('span', { class: `swatch ${tierClass(t.tier, data.tierOrder)}` }), t.tier),
+          h('td', { class: 'num' }, money(t.usd)),
+          h('td', { class: 'num' }, percent(t.share)),
+          h('td', { class: 'num' }, count(t.calls)),
         ),
       ),
     ),
@@ -293,21 +276,9 @@ export function pricesSection(data: PanelData): HTMLElement {
     h(
       'div',
       { class: 'scroll' },
-      h(
-        'table',
-        { class: 'grid-table' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ...['Model', 'Provider · name', 'Tier', 'Source', 'Input', 'Cached', 'Output', 'Notes'].map((t, i) =>
-              h('th', { class: i >= 4 && i <= 6 ? 'num' : undefined }, t),
-            ),
-          ),
-        ),
-        h('tbody', null, ...data.prices.map(priceRow)),
+      gridTable(
+        ['Model', 'Provider · name', 'Tier', 'Source', { num: 'Input' }, { num: 'Cached' }, { num: 'Output' }, 'Notes'],
+        data.prices.map(priceRow),
       ),
     ),
     h(
