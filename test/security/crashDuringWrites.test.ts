@@ -17,6 +17,7 @@ import { Budget } from '../../src/core/budget';
 import { listDays, readDay, usdToMicros } from '../../src/core/ledger';
 import type { LedgerRecord } from '../../src/core/types';
 import type { WorkerArgs, WorkerReport } from '../multiprocess/worker';
+import { rng as prng } from '../support/random';
 
 // Workers run from a private copy of the compiled tree, so a concurrent `tsc` cannot tear them.
 const OUT = path.resolve(__dirname, '..', '..');
@@ -53,18 +54,6 @@ function run(file: string, args: string[]): { child: ChildProcess; exit: Promise
     }),
   );
   return { child, exit };
-}
-
-/** mulberry32, as in the workers, so a failing seed replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

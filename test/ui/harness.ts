@@ -9,19 +9,11 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { newNonce, panelHtml } from '../../src/vscode/panel/html';
 import type { PanelData } from '../../src/webview/protocol';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../host/browser';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// One Chromium set-up for the page tests and the VS Code tests.
+export const CHROMIUM = CHROMIUM_PATH;
 
 function newestMtime(dir: string): number {
   let t = 0;
