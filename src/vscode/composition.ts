@@ -156,7 +156,8 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
 
   let excluder: Excluder = makeExcluder(settings.get().exclude);
   context.subscriptions.push(settings.onDidChange((c: TieredConfig) => (excluder = makeExcluder(c.exclude))));
-  settings.onDidChange(() => statusBar.setSettingsProblem(undefined));
+  // Invalid settings show in the status bar until fixed (the last valid ones stay in force).
+  context.subscriptions.push(settings.onDidChangeProblem((problem) => statusBar.setSettingsProblem(problem)));
   statusBar.setSettingsProblem(settings.problem);
 
   const featureContext: FeatureContext = {

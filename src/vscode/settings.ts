@@ -55,6 +55,9 @@ export class Settings implements vscode.Disposable {
   private lastProblem: string | undefined;
   private readonly emitter = new vscode.EventEmitter<TieredConfig>();
   readonly onDidChange = this.emitter.event;
+  private readonly problemEmitter = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the validation problem in force (undefined once the settings are valid again). */
+  readonly onDidChangeProblem = this.problemEmitter.event;
   private readonly listener: vscode.Disposable;
 
   constructor(
@@ -81,13 +84,17 @@ export class Settings implements vscode.Disposable {
     const result = parseConfig(readRawSettings());
     if (result.ok) {
       this.current = result.config;
-      if (this.lastProblem) this.logger.info('Settings are valid again.');
-      this.lastProblem = undefined;
+      if (this.lastProblem) {
+        this.logger.info('Settings are valid again.');
+        this.lastProblem = undefined;
+        this.problemEmitter.fire(undefined);
+      }
       this.emitter.fire(result.config);
       return;
     }
     if (result.message === this.lastProblem) return; // one message per problem, not per change event
     this.lastProblem = result.message;
+    this.problemEmitter.fire(result.message);
     this.logger.error(`Invalid settings: ${result.message} The last valid configuration stays in force.`);
     void vscode.window
       .showErrorMessage(`Tiered: ${result.message} The last valid configuration stays in force.`, 'Open Settings')
@@ -99,5 +106,6 @@ export class Settings implements vscode.Disposable {
   dispose(): void {
     this.listener.dispose();
     this.emitter.dispose();
+    this.problemEmitter.dispose();
   }
 }
