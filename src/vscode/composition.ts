@@ -13,6 +13,7 @@ import { route, type ResolvedModel } from '../core/router';
 import { systemClock, type CommandId, type LedgerRecord, type ModelClient } from '../core/types';
 import { createModelClient } from '../providers';
 import { activateBeyond, type BeyondApi } from './beyond';
+import { noticeSpend } from './capNotices';
 import type { FeatureContext, SpendStatus } from './featureContext';
 import { activateInline } from './inline';
 import { ChannelLogger } from './logger';
@@ -101,6 +102,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
           ),
         };
         statusBar.update(snapshot);
+        noticeSpend(context.globalState, status, () => settings.get(), prices);
         if (polled.records.length) ledgerEvents.fire(polled.records);
       } catch (err) {
         logger.error(`Could not read the ledger in ${ledgerDir}: ${String(err)}`);
