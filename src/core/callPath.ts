@@ -96,7 +96,15 @@ export class CallPath implements CallRunner {
   async run(spec: CallSpec): Promise<CallResult> {
     const config = this.deps.config();
     const routed = route(config, spec.command, spec.tier);
-    const r = { ...routed, chain: this.deps.reorder?.(spec.command, routed.chain) ?? routed.chain };
+    const pinned = spec.model === undefined ? undefined : routed.chain.find((m) => m.id === spec.model);
+    if (spec.model !== undefined && !pinned) {
+      throw new TieredError(
+        'config',
+        `Model "${spec.model}" is not in the ${routed.tier} tier (\`tiered.tiers.${routed.tier}\`).`,
+      );
+    }
+    const candidates = pinned ? [pinned] : (this.deps.reorder?.(spec.command, routed.chain) ?? routed.chain);
+    const r = { ...routed, chain: candidates };
     const status = await this.deps.budget.status(spec.command);
     const first = await this.pickFirst(spec, r.chain, status.softReached);
     const downgraded = first !== r.chain[0];

@@ -20,6 +20,11 @@ export interface CallSpec {
   command: CommandId;
   /** Run on this tier instead of the command's own (triage, escalation). */
   tier?: TierId;
+  /**
+   * Pin one model of the tier (its table id): a JSON repair goes back to the model that answered.
+   * Retries stay on it; no other model is tried.
+   */
+  model?: string;
   /** Builds the request for a given model (prompt shape may differ: FIM vs chat). */
   build(model: ResolvedModel): RequestBody;
   /**

@@ -309,3 +309,21 @@ describe('call path', () => {
     assert.equal(h.calls.length, 0);
   });
 });
+
+describe('call path: a pinned model', () => {
+  test('runs on that model only, even when the primary would answer', async () => {
+    const h = harness(ok('pinned'));
+    const r = await h.path.run(spec({ model: 'p2' }));
+    assert.equal(r.model.id, 'p2');
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['pro-b'],
+    );
+  });
+
+  test('a model outside the tier is refused before anything is sent', async () => {
+    const h = harness(ok('never'));
+    await assert.rejects(h.path.run(spec({ model: 'l1' })), (e: unknown) => TieredError.is(e, 'config'));
+    assert.equal(h.calls.length, 0);
+  });
+});

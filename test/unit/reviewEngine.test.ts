@@ -32,7 +32,8 @@ class FakeRunner implements CallRunner {
   ) {}
 
   private pick(spec: CallSpec) {
-    const model = route(this.config(), spec.command, spec.tier).chain[0]!;
+    const chain = route(this.config(), spec.command, spec.tier).chain;
+    const model = (spec.model ? chain.find((m) => m.id === spec.model) : chain[0])!;
     const body = spec.build(model);
     const input = spec.inputTokens ?? estimateTextTokens(JSON.stringify(body.messages ?? []));
     const p = PRICES[model.tier]!;
@@ -172,6 +173,7 @@ describe('review engine', () => {
     assert.equal(runner.sent.length, 2);
     const repair = runner.sent[1]!;
     assert.equal(repair.spec.tier, 'pro');
+    assert.equal(repair.spec.model, runner.sent[0]!.model.id, 'the repair goes to the model that answered');
     const msgs = repair.body.messages!;
     assert.equal(msgs.at(-2)!.role, 'assistant');
     assert.match(msgs.at(-2)!.content, /oops/);

@@ -355,7 +355,11 @@ async function callJson<T>(call: Caller, logger: Logger, c: JsonCall<T>): Promis
   const parsed = parse(first.text);
   if (parsed.ok) return parsed.value;
   logger.warn(`review: ${stage} answer from ${first.model.id} ${parsed.error}; asking once more to repair it`);
-  const repair = await call('repair', { tier, build: body(repairMessages(messages, first.text, parsed.error)) });
+  const repair = await call('repair', {
+    tier: first.tier,
+    model: first.model.id,
+    build: body(repairMessages(messages, first.text, parsed.error)),
+  });
   const again = parse(repair.text);
   if (again.ok) return again.value;
   logger.error(
