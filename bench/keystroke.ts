@@ -19,38 +19,18 @@ import { CompletionEngine, VirtualTime, type CompletionSource } from '../src/cor
 import { buildInlineRequest, promptWindow } from '../src/core/completion/prompt';
 import { parseConfig } from '../src/core/config';
 import { estimateRequestTokens } from '../src/core/estimate';
+import { binaryOneLine, binaryText, bigFile, minified } from '../test/support/awkwardFiles';
 
 const PREFIX_CHARS = 64_000;
 const SUFFIX_CHARS = 16_000;
 const KEYS = Number(process.env.KEYS ?? 3000);
 const TYPED = 'const total = values.reduce((sum, v) => sum + v, 0);\n';
 
-function bytes(n: number, seed: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-const block = [
-  'export function scale(values: number[], factor: number): number[] {',
-  '  // multiply each value; NaN stays NaN',
-  '  return values.map((v) => v * factor);',
-  '}',
-  '',
-].join('\n');
-const unit = 'var a=function(b,c){return b.map(function(d){return d*c})};if(a){a([1,2],3)}else{a=null};';
-const repeatTo = (s: string, size: number) => s.repeat(Math.ceil(size / s.length)).slice(0, size);
-
 const INPUTS: Record<string, () => string> = {
-  '10 MB file (250k lines)': () => repeatTo(block + '\n', 10 * 1024 * 1024),
-  'minified one-liner (4 MB, 1 line)': () => repeatTo(unit, 4 * 1024 * 1024),
-  'binary as UTF-8 (1 MB)': () => bytes(1024 * 1024, 7).toString('utf8'),
-  'binary, no newline (256 kB, 1 line)': () =>
-    Buffer.from(bytes(256 * 1024, 3).map((b) => (b === 10 ? 32 : b))).toString('utf8'),
+  '10 MB file (250k lines)': () => bigFile(10 * 1024 * 1024),
+  'minified one-liner (4 MB, 1 line)': () => minified(4 * 1024 * 1024),
+  'binary as UTF-8 (1 MB)': () => binaryText(1024 * 1024, 7),
+  'binary, no newline (256 kB, 1 line)': () => binaryOneLine(256 * 1024, 3),
 };
 
 /** The extension host's view of a document: lines, edited in place, read by range. */

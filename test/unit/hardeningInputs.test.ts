@@ -13,45 +13,15 @@ import { EXTRACT_CHUNK_TOKENS } from '../../src/core/review/plan';
 import { planToneFix } from '../../src/core/tone/plan';
 import { sizeProblem } from '../../src/core/tone/toneFix';
 import { estimateTextTokens } from '../../src/core/usage';
-
-/** Deterministic bytes (a tiny LCG), so every run tests the same "binary" file. */
-function bytes(n: number, seed = 7): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-const LINES = [
-  'export function scale(values: number[], factor: number): number[] {',
-  '  // multiply each value; NaN stays NaN',
-  '  return values.map((v) => v * factor);',
-  '}',
-  '',
-];
-
-function bigFile(size: number): string {
-  const block = LINES.join('\n') + '\n';
-  return block.repeat(Math.ceil(size / block.length)).slice(0, size);
-}
-
-function minified(size: number): string {
-  const unit = 'var a=function(b,c){return b.map(function(d){return d*c})};if(a){a([1,2],3)}else{a=null};';
-  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-}
+import { binaryOneLine, binaryText, bigFile, minified } from '../support/awkwardFiles';
 
 const INPUTS: Record<string, string> = {
   '10 MB file': bigFile(10 * 1024 * 1024),
   'minified one-line file (4 MB)': minified(4 * 1024 * 1024),
   // A binary file opened as UTF-8: replacement characters, NULs and control bytes, few newlines.
-  'binary file (1 MB)': bytes(1024 * 1024).toString('utf8'),
+  'binary file (1 MB)': binaryText(1024 * 1024),
   // A binary file with no newline at all (one huge line of mostly non-ASCII characters).
-  'binary file without newlines (256 kB)': Buffer.from(bytes(256 * 1024, 3).map((b) => (b === 10 ? 32 : b))).toString(
-    'utf8',
-  ),
+  'binary file without newlines (256 kB)': binaryOneLine(256 * 1024),
   // Latin-1 text read as UTF-8: every accented letter becomes U+FFFD.
   'non-UTF-8 file': Buffer.from(
     '// caf\xe9 cr\xe8me br\xfbl\xe9e na\xefve \xfcber\n'.repeat(20_000),
