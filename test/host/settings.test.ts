@@ -1,27 +1,4 @@
 // Invalid settings in a real VS Code: named once, the last valid configuration stays in force.
-import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
-import { ensureExtensionBuilt, hostSkipReason, makeWorkspace } from './fixtures';
-import { runInHost } from './runInHost';
+import { hostSpecSuite } from './specSuite';
 
-describe('settings validation in a real VS Code', { skip: hostSkipReason() }, () => {
-  let server: CodeServer;
-  let workspace: ReturnType<typeof makeWorkspace>;
-
-  before(async () => {
-    ensureExtensionBuilt();
-    workspace = makeWorkspace({ 'a.md': '# notes\n' });
-    server = await startCodeServer({ workspace: workspace.dir, extensionDevelopmentPath: REPO_ROOT });
-  });
-  after(async () => {
-    await server?.stop();
-    workspace?.remove();
-  });
-
-  test('settings.spec passes inside the extension host', async () => {
-    const result = await runInHost({ server, specs: ['settings'], timeoutMs: 90_000 });
-    assert.equal(result.exitCode, 0, result.output);
-    assert.match(result.output, /3 passing/);
-  });
-});
+hostSpecSuite('settings validation in a real VS Code', 'settings', { files: { 'a.md': '# notes\n' }, passing: 3 });
