@@ -74,10 +74,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
   const statusBar = new SpendStatusBar(() => refresh());
   context.subscriptions.push(statusBar);
 
-  const spend = async (command?: CommandId): Promise<SpendStatus> => {
-    const s = await budget.status(command);
-    return { ...s };
-  };
+  const spend = async (command?: CommandId): Promise<SpendStatus> => budget.status(command);
 
   let refreshing: Promise<void> | undefined;
   let again = false;
