@@ -10,7 +10,7 @@ const noSdk = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'out', '.test-host', 'media', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules', 'dist', 'out', 'out-*', '.test-host', 'media', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
