@@ -3,6 +3,7 @@
 // WHAT to send (provider JSON shapes); this decides HOW and WHEN.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault, Knobs, RouteKind } from './knobs';
+import type { Flavour } from './rules';
 
 /** One line of the server's request log. Mutated while the exchange runs; read it after `idle()`. */
 export interface LoggedRequest {
@@ -18,8 +19,18 @@ export interface LoggedRequest {
   /** Parsed JSON body, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
   route: RouteKind;
+  /** Which server the request was answered as (path prefix). */
+  flavour: Flavour;
   model?: string;
   stream: boolean;
+  /** The request broke a provider rule: the status sent and why (the body is the provider's own). */
+  rejected?: { status: number; reason: string };
+  /** Temperature the request sent, if any (tests assert we do not send one where it hurts). */
+  temperature?: number;
+  /** Reasoning level the model ran at (request value or the model's default), if it reasons. */
+  effort?: string;
+  /** Reasoning tokens the reply spent (after the cap), when the model reasons. */
+  reasoningTokens?: number;
   /** Response status once headers were sent (undefined for a hang). */
   status?: number;
   /** SSE events written (content, usage and [DONE] events alike). */
@@ -62,6 +73,8 @@ export interface ReplyPlan {
   eventEnd: string;
   /** Extra response headers (e.g. x-litellm-response-cost). */
   headers: Record<string, string>;
+  /** Time spent reasoning before the first visible token (ms). */
+  thinkMs?: number;
   /** A syntactically broken payload in this provider's shape, for malformedJson. */
   brokenPayload: string;
   /** The provider's in-stream error event for a status, for streamError. */
@@ -161,6 +174,7 @@ export async function deliver(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Prom
   startStream(ex, plan);
   await sleep(knobs.ttftMs, ex);
   for (const payload of plan.head()) if (!(await writeEvent(ex, plan, payload, fault))) return;
+  await sleep(plan.thinkMs ?? 0, ex);
 
   const perChunk = Math.max(1, knobs.tokensPerChunk);
   const interval =
@@ -206,7 +220,7 @@ async function deliverJson(ex: Exchange, plan: ReplyPlan, knobs: Knobs): Promise
     }
     return;
   }
-  await sleep(knobs.ttftMs + (tps > 0 ? (plan.pieces.length * 1000) / tps : 0), ex);
+  await sleep(knobs.ttftMs + (plan.thinkMs ?? 0) + (tps > 0 ? (plan.pieces.length * 1000) / tps : 0), ex);
   if (ex.closed) return;
   const text = JSON.stringify(plan.body());
   if (fault?.kind === 'malformedJson' || fault?.kind === 'malformedSse') {

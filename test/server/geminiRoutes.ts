@@ -1,7 +1,18 @@
 // Gemini (v1beta) wire shapes: :generateContent, :streamGenerateContent?alt=sse (each chunk's
-// usageMetadata is the RUNNING TOTAL, as the real API sends it) and :countTokens.
+// usageMetadata is the RUNNING TOTAL, as the real API sends it) and :countTokens. Thinking models
+// spend thoughtsTokenCount inside maxOutputTokens; when thinking eats the cap the reply ends with
+// finishReason MAX_TOKENS and no text.
 import type { ReplyPlan } from './deliver';
-import { countTokens, replyUsage, tokenize, type Knobs, type ScriptRequest } from './knobs';
+import {
+  applyCap,
+  countTokens,
+  NO_SIMULATION,
+  replyUsage,
+  tokenize,
+  type Knobs,
+  type ScriptRequest,
+  type Simulation,
+} from './knobs';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -36,11 +47,9 @@ export function describeGemini(model: string, stream: boolean, body: unknown): O
 
 let nextId = 1;
 
-export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs): ReplyPlan {
-  const all = tokenize(text);
-  const capped = req.maxTokens !== undefined && all.length > req.maxTokens;
-  const pieces = capped ? all.slice(0, req.maxTokens) : all;
-  const final = replyUsage(req.prompt, pieces.join(''), knobs.usage);
+export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: Simulation = NO_SIMULATION): ReplyPlan {
+  const { pieces, reasoning, capped } = applyCap(tokenize(text), req.maxTokens, sim.reasoning, sim.inCap);
+  const final = replyUsage(req.prompt, pieces.join(''), knobs.usage, reasoning);
   const responseId = `local-${nextId++}`;
   const modelVersion = knobs.servedModel ?? req.model;
   // Thoughts come before the answer, so they are in the running total from the first chunk.
@@ -56,7 +65,9 @@ export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
     return u;
   };
   const response = (piece: string, outputTokens: number, finishReason?: string): Json => {
-    const candidate: Json = { content: { parts: [{ text: piece }], role: 'model' }, index: 0 };
+    // Thinking that ate the whole cap leaves a candidate with no parts at all.
+    const content = pieces.length === 0 && capped ? { role: 'model' } : { parts: [{ text: piece }], role: 'model' };
+    const candidate: Json = { content, index: 0 };
     if (finishReason) candidate.finishReason = finishReason;
     else if (knobs.continuationToken) candidate.continuationToken = knobs.continuationToken;
     const r: Json = { candidates: [candidate], modelVersion, responseId };
@@ -69,6 +80,7 @@ export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
   return {
     stream: req.stream,
     pieces,
+    thinkMs: sim.reasoningRate > 0 ? (reasoning * 1000) / sim.reasoningRate : 0,
     eventEnd: '\r\n\r\n',
     headers,
     brokenPayload: '{"candidates": [{"content": {"parts": [{"text": "x"',

@@ -1,5 +1,7 @@
 // What the local model server can be told to do: latency, token rate, scripted text and usage, and
-// faults. Also the deterministic tokenizer and default reply that tests use to predict answers.
+// faults, simulated reasoning. Also the deterministic tokenizer and default reply that tests use
+// to predict answers.
+import type { Flavour, LiteLLMVersion } from './rules';
 
 /** Which endpoint a request hit. Scripts may target one, a family ('openai' / 'gemini'), or any generation route. */
 export type RouteKind =
@@ -9,11 +11,16 @@ export type RouteKind =
   | 'gemini.generate'
   | 'gemini.countTokens'
   | 'litellm.keyInfo'
+  | 'llamacpp.infill'
+  | 'llamacpp.props'
+  | 'ollama.version'
   | 'unknown';
 
 /** What a reply function sees of the request. */
 export interface ScriptRequest {
   route: RouteKind;
+  /** Which server the request was answered as (path prefix, see flavours.ts). */
+  flavour?: Flavour;
   model: string;
   stream: boolean;
   /** All prompt text the tokenizer counts (system + messages, or FIM prefix + suffix), joined by '\n'. */
@@ -39,7 +46,7 @@ export interface UsageScript {
 
 export type Fault =
   /** An HTTP error with the provider's error body. `retryAfter` is the header value (seconds or an HTTP date). */
-  | { kind: 'status'; status: number; retryAfter?: string; quota?: boolean; message?: string }
+  | { kind: 'status'; status: number; retryAfter?: string; quota?: boolean; message?: string; code?: string }
   /**
    * Destroy the socket after `afterChunks` SSE events (non-stream: after half the body). The server
    * pauses `pauseMs` (default 100) first, so the client has read what came before, as in a real drop.
@@ -80,6 +87,58 @@ export interface Knobs {
    * automatic continuation would re-request a dropped stream with it (a second billed request).
    */
   continuationToken?: string;
+  /**
+   * Reasoning tokens a reasoning model spends per effort (OpenAI `reasoning_effort`, Gemini
+   * `thinkingLevel`, lower-cased); a Gemini 2.5 budget spends min(budget, medium). Merged over
+   * DEFAULT_REASONING. `usage.reasoningTokens` overrides the simulation for one reply.
+   */
+  reasoningByEffort?: Partial<Record<string, number>>;
+  /** Pace of reasoning before the first visible token; default tokensPerSecond (0: no delay). */
+  reasoningTokensPerSecond?: number;
+  /** LiteLLM proxy behaviour (/litellm flavour): 'current' (default) or 'legacy'. */
+  litellmVersion?: LiteLLMVersion;
+  /** Ollama models with the insert (suffix) capability; default OLLAMA_INSERT_MODELS. */
+  ollamaInsertModels?: string[];
+}
+
+/**
+ * Simulated reasoning per effort: none 0, minimal a few, low some hundreds, medium ~1.5k, high
+ * and xhigh more (OpenAI's and Google's guides describe the order, not the counts).
+ */
+export const DEFAULT_REASONING: Readonly<Record<string, number>> = {
+  none: 0,
+  minimal: 8,
+  low: 256,
+  medium: 1536,
+  high: 4096,
+  xhigh: 8192,
+};
+
+/** Reasoning tokens for an effort (see RuleVerdict.effort); 0 for no effort. */
+export function reasoningFor(effort: string | undefined, knobs: Pick<Knobs, 'reasoningByEffort'>): number {
+  if (!effort) return 0;
+  const table = { ...DEFAULT_REASONING, ...knobs.reasoningByEffort };
+  const medium = table.medium ?? DEFAULT_REASONING.medium!;
+  if (effort.startsWith('budget:')) return Math.max(0, Math.min(Number(effort.slice(7)) || 0, medium));
+  return table[effort] ?? medium;
+}
+
+/**
+ * Splits the reply between reasoning and visible tokens under the output cap. When reasoning
+ * counts against the cap (reasoning models), it is spent first; if it eats the cap, nothing is
+ * visible and the reply ends at the cap.
+ */
+export function applyCap(
+  all: string[],
+  maxTokens: number | undefined,
+  reasoning: number,
+  inCap: boolean,
+): { pieces: string[]; reasoning: number; capped: boolean } {
+  if (maxTokens === undefined) return { pieces: all, reasoning, capped: false };
+  const thought = inCap ? Math.min(reasoning, maxTokens) : reasoning;
+  const room = inCap ? maxTokens - thought : maxTokens;
+  const capped = all.length > room || thought < reasoning;
+  return { pieces: all.slice(0, Math.max(0, room)), reasoning: thought, capped };
 }
 
 /** One queued response: knobs for the next matching request only. */
@@ -92,7 +151,12 @@ export interface ResponseScript extends Partial<Knobs> {
 
 export const BASE_KNOBS: Knobs = { ttftMs: 0, tokensPerSecond: 0, tokensPerChunk: 1 };
 
-const GENERATION_ROUTES: ReadonlySet<RouteKind> = new Set(['openai.chat', 'openai.completions', 'gemini.generate']);
+const GENERATION_ROUTES: ReadonlySet<RouteKind> = new Set([
+  'openai.chat',
+  'openai.completions',
+  'gemini.generate',
+  'llamacpp.infill',
+]);
 
 export function scriptMatches(script: ResponseScript, route: RouteKind, model: string): boolean {
   if (script.model !== undefined && script.model !== model) return false;
@@ -136,6 +200,10 @@ export const faults = {
   wrongContentType: (): Fault => ({ kind: 'wrongContentType' }),
   hang: (): Fault => ({ kind: 'hang' }),
   trickle: (intervalMs: number): Fault => ({ kind: 'trickle', intervalMs }),
+  /** OpenAI's 403 unsupported_country_region_territory (https://github.com/continuedev/continue/issues/11449). */
+  region: (): Fault => ({ kind: 'status', status: 403, code: 'unsupported_country_region_territory' }),
+  /** OpenAI's 404 model_not_found: "The model `x` does not exist or you do not have access to it." */
+  modelAccess: (): Fault => ({ kind: 'status', status: 404 }),
 };
 
 /** Token counts one reply reports, before provider-specific shaping. */
@@ -147,12 +215,38 @@ export interface ReplyUsage {
   reasoning: number;
 }
 
-export function replyUsage(prompt: string, outputText: string, script: UsageScript | undefined): ReplyUsage {
+export function replyUsage(
+  prompt: string,
+  outputText: string,
+  script: UsageScript | undefined,
+  reasoning = script?.reasoningTokens ?? 0,
+): ReplyUsage {
   const promptTokens = script?.promptTokens ?? countTokens(prompt);
   return {
     prompt: promptTokens,
     cached: Math.min(script?.cachedTokens ?? 0, promptTokens),
     output: countTokens(outputText),
-    reasoning: script?.reasoningTokens ?? 0,
+    reasoning,
   };
 }
+
+/** What the rules and the reasoning simulation decided for one reply (modelServer → the routes). */
+export interface Simulation {
+  flavour: Flavour;
+  /** Reasoning tokens the model would spend (before the cap). */
+  reasoning: number;
+  /** Reasoning counts against the output cap. */
+  inCap: boolean;
+  /** Report reasoning tokens in usage even when 0 (a reasoning model). */
+  reasoningModel: boolean;
+  /** Pace of reasoning (tokens/s), 0 for no delay. */
+  reasoningRate: number;
+}
+
+export const NO_SIMULATION: Simulation = {
+  flavour: 'openai',
+  reasoning: 0,
+  inCap: false,
+  reasoningModel: false,
+  reasoningRate: 0,
+};

@@ -1,13 +1,26 @@
 // A local, wire-compatible model server for tests, benchmarks and offline use. The official SDKs
-// (openai@6, @google/genai) talk to it unchanged: point them at `openaiBaseUrl` / `geminiBaseUrl`.
+// (openai@6, @google/genai) talk to it unchanged: point them at `openaiBaseUrl` / `geminiBaseUrl`,
+// or at `baseUrl(flavour)` to talk to it as one of the servers the README names.
 //
 //   const server = await startModelServer({ knobs: { ttftMs: 50 } });
 //   new OpenAI({ baseURL: server.openaiBaseUrl, apiKey: 'k' });
 //   new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: server.geminiBaseUrl } });
+//   new OpenAI({ baseURL: server.baseUrl('ollama'), apiKey: 'k' });
 //
-// Endpoints: POST /v1/chat/completions, POST /v1/completions (FIM: prompt + suffix), GET /v1/models;
-// POST /{v1beta|v1|v1alpha}/models/{model}:generateContent | :streamGenerateContent?alt=sse |
-// :countTokens; GET /key/info (LiteLLM proxy: spend and max_budget of the bearer key).
+// Flavours (flavours.ts), each under a path prefix: root /v1 = api.openai.com, root /v1beta = Gemini
+// API, /ollama/v1 (+ GET /ollama/api/version), /llamacpp/v1 (+ POST /llamacpp/infill, GET
+// /llamacpp/props), /vllm/v1, /lmstudio/v1, /openrouter/api/v1, /litellm/v1 (+ GET /litellm/key/info).
+// Endpoints per flavour: POST /v1/chat/completions, POST /v1/completions (FIM: prompt + suffix),
+// GET /v1/models; POST /{v1beta|v1|v1alpha}/models/{model}:generateContent |
+// :streamGenerateContent?alt=sse | :countTokens; GET /key/info (LiteLLM: spend and max_budget of the key).
+//
+// Strict like the real servers (rules/*.ts, each rule with its source): a model of a known family
+// (gpt-5*, o*, gpt-4*, gemini-2.5*, gemini-3*) gets the provider's own 400/404 for a parameter it
+// refuses (temperature, max_tokens, reasoning_effort, thinkingLevel / thinkingBudget, suffix…);
+// llama.cpp / vLLM / Ollama refuse `suffix` as they do. Other model names (test-model, m…) stay lenient.
+// Reasoning models spend simulated reasoning tokens per effort (knobs.reasoningByEffort) inside the
+// output cap, before the first visible token, reported in usage. Refused requests are logged with
+// `rejected` and consume no script.
 //
 // Knobs (knobs.ts) resolve per request as: BASE_KNOBS < options.knobs / setDefaults() <
 // setModelKnobs(model) < the first queued script that matches (enqueue() / fault(), used once).
@@ -16,7 +29,9 @@
 // API:
 //   startModelServer(options?) → Promise<ModelServer>
 //   server.url / openaiBaseUrl (url + '/v1') / geminiBaseUrl (url) / port
+//   server.baseUrl(flavour)         e.g. baseUrl('ollama') = url + '/ollama/v1', baseUrl('gemini') = url
 //   server.log                      every request (LoggedRequest, deliver.ts), mutated live
+//   server.rejected()               log entries a provider rule refused (assert there are none)
 //   server.setDefaults(knobs)       server-wide knobs (merged into the current ones)
 //   server.setModelKnobs(model, k)  knobs for one model name
 //   server.enqueue(...scripts)      one-shot scripts for the next matching requests
@@ -34,17 +49,26 @@ import { describeGemini, geminiCountTokens, geminiError, geminiPlan } from './ge
 import {
   BASE_KNOBS,
   defaultReply,
+  reasoningFor,
   scriptMatches,
+  type Simulation,
   type Fault,
   type Knobs,
   type ResponseScript,
   type RouteKind,
   type ScriptRequest,
 } from './knobs';
-import { describeOpenAI, openAIError, openAIPlan } from './openaiRoutes';
+import { flavourBaseUrl, splitFlavour, type Flavour } from './flavours';
+import { describeInfill, infillPlan, llamaCppProps } from './llamacppRoutes';
+import { describeOpenAI, openAIError, openAIPlan, planReasoning } from './openaiRoutes';
+import { generationRules, litellmBudgetExceeded, type Rejection } from './rules';
 
 export type { LoggedRequest } from './deliver';
+export type { Flavour } from './flavours';
 export * from './knobs';
+
+/** What /ollama/api/version reports (a 0.12 release: the OpenAI-compatible rules below are 0.12's). */
+export const OLLAMA_VERSION = '0.12.6';
 
 export interface ModelServerOptions {
   /** Default 0: a free port. */
@@ -68,6 +92,10 @@ export interface ModelServer {
   readonly geminiBaseUrl: string;
   readonly port: number;
   readonly log: LoggedRequest[];
+  /** Base URL a client is given for a flavour: baseUrl('ollama') = url + '/ollama/v1', 'gemini' = url. */
+  baseUrl(flavour: Flavour): string;
+  /** Log entries the provider rules refused (tests assert there are none). */
+  rejected(): LoggedRequest[];
   setDefaults(knobs: Partial<Knobs>): void;
   setModelKnobs(model: string, knobs: Partial<Knobs>): void;
   enqueue(...scripts: ResponseScript[]): void;
@@ -138,10 +166,16 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     return { ...defaults, ...modelKnobs.get(model), ...scripted };
   }
 
+  /** Knobs without consuming a script (rules read server-wide settings such as the Ollama insert list). */
+  function peekKnobs(model: string): Knobs {
+    return { ...defaults, ...modelKnobs.get(model) };
+  }
+
   async function handle(ex: Exchange, query: Record<string, string>): Promise<void> {
     const { req, entry } = ex;
-    const path = entry.path;
-    if (req.method === 'GET' && path === '/v1/models') {
+    const { flavour, rest: path } = splitFlavour(entry.path);
+    entry.flavour = flavour;
+    if (req.method === 'GET' && path === '/v1/models' && flavour !== 'gemini') {
       entry.route = 'openai.models';
       const ids = options.models ?? ['local-model'];
       return sendJson(ex, 200, {
@@ -149,40 +183,59 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'local' })),
       });
     }
-    if (req.method === 'GET' && path === '/key/info') return keyInfo(ex, query);
+    if (req.method === 'GET' && path === '/key/info' && (flavour === 'openai' || flavour === 'litellm'))
+      return keyInfo(ex, query);
+    // GET /api/version lets a client tell Ollama apart (ollama api/client.go Version()).
+    if (req.method === 'GET' && flavour === 'ollama' && path === '/api/version') {
+      entry.route = 'ollama.version';
+      return sendJson(ex, 200, { version: OLLAMA_VERSION });
+    }
+    if (req.method === 'GET' && flavour === 'llamacpp' && path === '/props') {
+      entry.route = 'llamacpp.props';
+      return sendJson(ex, 200, llamaCppProps(options.models?.[0] ?? 'local-model'));
+    }
 
-    const gemini = req.method === 'POST' ? GEMINI_PATH.exec(path) : null;
-    const openaiRoute =
-      req.method !== 'POST'
+    const gemini = req.method === 'POST' && flavour === 'gemini' ? GEMINI_PATH.exec(path) : null;
+    const openaiRoute: RouteKind | undefined =
+      req.method !== 'POST' || flavour === 'gemini'
         ? undefined
         : path === '/v1/chat/completions'
           ? 'openai.chat'
           : path === '/v1/completions'
             ? 'openai.completions'
-            : undefined;
+            : flavour === 'llamacpp' && path === '/infill'
+              ? 'llamacpp.infill'
+              : undefined;
     if (!gemini && !openaiRoute) {
       entry.route = 'unknown';
-      return sendJson(ex, 404, { error: { message: `No route for ${req.method} ${path}`, code: 404 } });
+      return sendJson(ex, 404, { error: { message: `No route for ${req.method} ${entry.path}`, code: 404 } });
     }
 
     const route: RouteKind = openaiRoute ?? (gemini![3] === 'countTokens' ? 'gemini.countTokens' : 'gemini.generate');
-    const described = openaiRoute
-      ? describeOpenAI(openaiRoute, entry.body)
-      : describeGemini(decodeURIComponent(gemini![2]!), gemini![3] === 'streamGenerateContent', entry.body);
-    const sreq: ScriptRequest = { ...described, route, body: entry.body };
+    const described =
+      route === 'llamacpp.infill'
+        ? describeInfill(entry.body)
+        : route === 'openai.chat' || route === 'openai.completions'
+          ? describeOpenAI(route, entry.body)
+          : describeGemini(decodeURIComponent(gemini![2]!), gemini![3] === 'streamGenerateContent', entry.body);
+    const sreq: ScriptRequest = { ...described, route, flavour, body: entry.body };
     entry.route = route;
     entry.model = sreq.model;
     entry.stream = sreq.stream;
-    const isGemini = !openaiRoute;
+    const isGemini = flavour === 'gemini';
     const error = (
       status: number,
-      opts: { quota?: boolean; message?: string; retryAfter?: string; badKey?: boolean } = {},
+      opts: { quota?: boolean; message?: string; retryAfter?: string; badKey?: boolean; code?: string } = {},
     ) => {
       const secs = retryAfterSeconds(opts.retryAfter);
       const body = isGemini
         ? geminiError(status, sreq.model, { ...opts, retryAfterSeconds: secs })
-        : openAIError(status, sreq.model, opts);
+        : openAIError(status, sreq.model, { ...opts, openrouter: flavour === 'openrouter' });
       sendJson(ex, status, body, opts.retryAfter !== undefined ? { 'retry-after': opts.retryAfter } : {});
+    };
+    const reject = (r: Rejection) => {
+      entry.rejected = { status: r.status, reason: r.reason };
+      sendJson(ex, r.status, r.body);
     };
 
     const key = requestKey(req, query);
@@ -193,6 +246,22 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     }
     if (options.models && !options.models.includes(sreq.model)) return error(404);
 
+    // The provider's own rules come first; a refused request consumes no script.
+    const peek = peekKnobs(sreq.model);
+    const verdict =
+      route === 'gemini.countTokens' || route === 'llamacpp.infill'
+        ? {}
+        : generationRules(flavour, route, sreq.model, entry.body, { ollamaInsertModels: peek.ollamaInsertModels });
+    entry.temperature = verdict.temperature;
+    entry.effort = verdict.effort;
+    if (verdict.reject) return reject(verdict.reject);
+    if (flavour === 'litellm' && key) {
+      const budget = options.litellmKeys?.[key]?.maxBudget;
+      const spent = spend.get(key) ?? 0;
+      if (budget !== undefined && budget !== null && spent >= budget)
+        return reject(litellmBudgetExceeded(peek.litellmVersion ?? 'current', spent, budget));
+    }
+
     const knobs = knobsFor(route, sreq.model);
     if (knobs.fault?.kind === 'status') {
       entry.fault = 'status';
@@ -200,8 +269,24 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     }
     if (route === 'gemini.countTokens' && !knobs.fault) return sendJson(ex, 200, geminiCountTokens(sreq));
 
-    const text = typeof knobs.text === 'function' ? knobs.text(sreq) : (knobs.text ?? defaultReply(sreq));
-    const plan = isGemini ? geminiPlan(sreq, text, knobs) : openAIPlan(sreq, text, knobs);
+    let text = typeof knobs.text === 'function' ? knobs.text(sreq) : (knobs.text ?? defaultReply(sreq));
+    // Ollama without a suffix runs the chat template: an instruct model answers in prose.
+    if (verdict.chatTemplate) text = `Sure! Here is the code that goes there:\n\n\`\`\`\n${text}\n\`\`\``;
+    const sim: Simulation = {
+      flavour,
+      reasoning: knobs.usage?.reasoningTokens ?? reasoningFor(verdict.effort, knobs),
+      inCap: verdict.reasoningInCap === true,
+      reasoningModel: verdict.effort !== undefined,
+      reasoningRate: knobs.reasoningTokensPerSecond ?? knobs.tokensPerSecond,
+    };
+    if (sim.reasoningModel || knobs.usage?.reasoningTokens !== undefined)
+      entry.reasoningTokens = planReasoning(sreq, text, sim);
+    const plan =
+      route === 'llamacpp.infill'
+        ? infillPlan(sreq, text, knobs)
+        : isGemini
+          ? geminiPlan(sreq, text, knobs, sim)
+          : openAIPlan(sreq, text, knobs, sim);
     if (knobs.litellmCostUsd !== undefined && key) spend.set(key, (spend.get(key) ?? 0) + knobs.litellmCostUsd);
     await deliver(ex, plan, knobs);
   }
@@ -244,6 +329,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       headers: req.headers,
       body: undefined,
       route: 'unknown',
+      flavour: 'openai',
       stream: false,
       chunksSent: 0,
       clientClosedEarly: false,
@@ -298,6 +384,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     geminiBaseUrl: url,
     port: address.port,
     log,
+    baseUrl: (flavour) => flavourBaseUrl(url, flavour),
+    rejected: () => log.filter((e) => e.rejected !== undefined),
     setDefaults: (k) => void (defaults = { ...defaults, ...k }),
     setModelKnobs: (model, k) => void modelKnobs.set(model, { ...modelKnobs.get(model), ...k }),
     enqueue: (...scripts) => void queue.push(...scripts),

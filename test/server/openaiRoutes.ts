@@ -1,7 +1,19 @@
 // OpenAI wire shapes: /v1/chat/completions and /v1/completions (FIM with `suffix`), streamed as
 // `data: {chunk}` … `data: [DONE]` with the usage chunk (`choices: []`) when include_usage is set.
+// Reasoning models spend reasoning tokens inside max_completion_tokens (usage reports them in
+// completion_tokens_details.reasoning_tokens, included in completion_tokens).
 import type { ReplyPlan } from './deliver';
-import { replyUsage, tokenize, type Knobs, type ReplyUsage, type ScriptRequest } from './knobs';
+import {
+  applyCap,
+  NO_SIMULATION,
+  replyUsage,
+  tokenize,
+  type Knobs,
+  type ReplyUsage,
+  type ScriptRequest,
+  type Simulation,
+} from './knobs';
+import { openRouterError, regionBody } from './rules';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -36,7 +48,7 @@ export function describeOpenAI(
   return { ...common, prompt: messages.map((m) => m.text).join('\n'), messages };
 }
 
-function usageJson(u: ReplyUsage, knobs: Knobs): Json {
+function usageJson(u: ReplyUsage, knobs: Knobs, sim: Simulation, stream: boolean): Json {
   const completion = u.output + u.reasoning;
   const usage: Json = {
     prompt_tokens: u.prompt,
@@ -44,21 +56,28 @@ function usageJson(u: ReplyUsage, knobs: Knobs): Json {
     total_tokens: u.prompt + completion,
   };
   if (knobs.usage?.cachedTokens !== undefined) usage.prompt_tokens_details = { cached_tokens: u.cached };
-  if (knobs.usage?.reasoningTokens !== undefined) usage.completion_tokens_details = { reasoning_tokens: u.reasoning };
+  if (knobs.usage?.reasoningTokens !== undefined || sim.reasoningModel)
+    usage.completion_tokens_details = { reasoning_tokens: u.reasoning };
   if (knobs.costUsd !== undefined) usage.cost = knobs.costUsd;
+  // OpenRouter reports usage.cost on every response (https://openrouter.ai/docs/use-cases/usage-accounting);
+  // without a scripted cost the server prices 1 µUSD per token so the field is never absent.
+  if (sim.flavour === 'openrouter' && usage.cost === undefined) usage.cost = (u.prompt + completion) * 1e-6;
+  // A current LiteLLM proxy puts the cost into the streamed usage
+  // (https://github.com/BerriAI/litellm/pull/39069; opt-in since https://github.com/BerriAI/litellm/pull/13319).
+  if (sim.flavour === 'litellm' && stream && knobs.litellmVersion !== 'legacy' && knobs.litellmCostUsd !== undefined)
+    usage.cost = knobs.litellmCostUsd;
   return usage;
 }
 
 let nextId = 1;
 
-export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs): ReplyPlan {
-  const all = tokenize(text);
-  const capped = req.maxTokens !== undefined && all.length > req.maxTokens;
-  const pieces = capped ? all.slice(0, req.maxTokens) : all;
+export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: Simulation = NO_SIMULATION): ReplyPlan {
+  const { pieces, reasoning, capped } = applyCap(tokenize(text), req.maxTokens, sim.reasoning, sim.inCap);
   const finish = capped ? 'length' : 'stop';
-  const usage = replyUsage(req.prompt, pieces.join(''), knobs.usage);
+  const usage = replyUsage(req.prompt, pieces.join(''), knobs.usage, reasoning);
   const b = obj(req.body);
-  const includeUsage = obj(b.stream_options).include_usage === true;
+  // OpenRouter always ends a stream with usage; include_usage is deprecated there (usage-accounting docs).
+  const includeUsage = obj(b.stream_options).include_usage === true || sim.flavour === 'openrouter';
   const sendUsage = !knobs.usage?.omit;
   const chat = req.route === 'openai.chat';
   const id = `${chat ? 'chatcmpl' : 'cmpl'}-local${nextId++}`;
@@ -70,11 +89,15 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
   const chunk = (choice: Json): string =>
     JSON.stringify(withNullUsage({ ...base, choices: [{ index: 0, logprobs: null, ...choice }] }));
   const headers: Record<string, string> = {};
-  if (knobs.litellmCostUsd !== undefined) headers['x-litellm-response-cost'] = String(knobs.litellmCostUsd);
+  // A LiteLLM proxy sends x-litellm-response-cost on non-streamed responses only
+  // (https://github.com/BerriAI/litellm/issues/12689); the root flavour keeps the old lenient header.
+  if (knobs.litellmCostUsd !== undefined && !(sim.flavour === 'litellm' && req.stream))
+    headers['x-litellm-response-cost'] = String(knobs.litellmCostUsd);
 
   return {
     stream: req.stream,
     pieces,
+    thinkMs: sim.reasoningRate > 0 ? (reasoning * 1000) / sim.reasoningRate : 0,
     eventEnd: '\n\n',
     headers,
     brokenPayload: `{"id":"${id}","choices":[{"index":0,"delta":{"content":"x"`,
@@ -96,7 +119,8 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
     },
     tail: () => {
       const out = [chat ? chunk({ delta: {}, finish_reason: finish }) : chunk({ text: '', finish_reason: finish })];
-      if (includeUsage && sendUsage) out.push(JSON.stringify({ ...base, choices: [], usage: usageJson(usage, knobs) }));
+      if (includeUsage && sendUsage)
+        out.push(JSON.stringify({ ...base, choices: [], usage: usageJson(usage, knobs, sim, true) }));
       out.push('[DONE]');
       return out;
     },
@@ -111,14 +135,28 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs): Repl
           }
         : { index: 0, text, logprobs: null, finish_reason: finish };
       const reply: Json = { ...base, object: chat ? 'chat.completion' : 'text_completion', choices: [choice] };
-      if (sendUsage) reply.usage = usageJson(usage, knobs);
+      if (sendUsage) reply.usage = usageJson(usage, knobs, sim, false);
       return reply;
     },
   };
 }
 
-/** OpenAI's error body for a status, in the shapes api.openai.com sends. */
-export function openAIError(status: number, model: string, opts: { quota?: boolean; message?: string } = {}): Json {
+/** The reasoning tokens a plan spent (after the cap), for the log. */
+export function planReasoning(req: ScriptRequest, text: string, sim: Simulation): number {
+  return applyCap(tokenize(text), req.maxTokens, sim.reasoning, sim.inCap).reasoning;
+}
+
+/** OpenAI's error body for a status, in the shapes api.openai.com sends (OpenRouter's own shape there). */
+export function openAIError(
+  status: number,
+  model: string,
+  opts: { quota?: boolean; message?: string; code?: string; openrouter?: boolean } = {},
+): Json {
+  if (opts.code === 'unsupported_country_region_territory') return regionBody();
+  if (opts.openrouter) {
+    const inner = obj(openAIError(status, model, { ...opts, openrouter: false }).error);
+    return openRouterError(status, String(inner.message));
+  }
   const e = (type: string, code: string | null, message: string): Json => ({
     error: { message: opts.message ?? message, type, param: null, code },
   });
