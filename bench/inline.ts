@@ -7,6 +7,7 @@
 // the real OpenAI adapter (src/providers) talking to the local model server (test/server), which
 // answers with the file's own continuation, right for a while and then wrong. Prints the figures
 // per policy, Tiered's ratios against each, and, as the LAST line, one JSON object with all of it.
+import { ollamaModel } from '../test/support/models';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildInlineRequest, type CompletionSource } from '../src/core/completion';
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
     const model = `bench-${name}`;
     const holder: { editor?: ReplayEditor } = {};
     const source: CompletionSource = (req) => {
-      const body = buildInlineRequest({ fim: !args.chat, maxOutputTokens: 128, temperature: 0.2 }, req, config);
+      const body = buildInlineRequest(ollamaModel({ fim: !args.chat, maxOutputTokens: 128 }), req, config);
       if (process.env.BENCH_DEBUG) holder.editor!.prefixTail.set(req.requestId, req.prefix.slice(-30));
       const rec: RecordedRequest = { prefix: req.prefix, suffix: req.suffix, deltas: [] };
       if (name === 'tiered') recorded.push(rec);

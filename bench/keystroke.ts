@@ -13,6 +13,7 @@
 //   start:   the part that runs when the debounce timer fires (prompt windows, request build);
 // both are separate turns of the event loop, so each is one blocking span.
 // Not measured: VS Code's own document.offsetAt/positionAt and edit bookkeeping (not Tiered code).
+import { ollamaModel } from '../test/support/models';
 import os from 'node:os';
 import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { CompletionEngine, VirtualTime, type CompletionSource } from '../src/core/completion';
@@ -89,7 +90,7 @@ async function run(name: string, text: string) {
   const source: CompletionSource = (req) => {
     // What the call path does before its first await: build the body and estimate its tokens.
     const body = buildInlineRequest(
-      { fim: true, maxOutputTokens: 256 },
+      ollamaModel({ maxOutputTokens: 256 }),
       { prefix: req.prefix, suffix: req.suffix, languageId: req.languageId },
       inline,
     );

@@ -3,8 +3,9 @@
 // tested in plain Node with fakes and used unchanged by the extension.
 import { randomUUID } from 'node:crypto';
 import type { CallResult, CallRunner, CallSpec, CostEstimate, RequestBody } from './calls';
-import { NON_CRITICAL_COMMANDS, type TieredConfig } from './config';
-import { TieredError } from './errors';
+import { shapeRequest } from './calls/capabilities';
+import { NON_CRITICAL_COMMANDS, reasoningLevelFor, type TieredConfig } from './config';
+import { TieredError, isModelConfigProblem } from './errors';
 import { estimateRequestTokens } from './estimate';
 import { chainFailedMessage, nextStep } from './fallback';
 import { route, tierAbove, type ResolvedModel } from './router';
@@ -66,13 +67,56 @@ export interface CallPathDeps {
   observe?(record: LedgerRecord): void;
   /** Abortable wait; injectable so tests do not sleep. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Called once when a model is skipped for the session because of its configuration (a 400 naming
+   * a parameter, a model the provider does not serve or lets this key use): the user is told once.
+   */
+  onModelProblem?(problem: ModelProblem): void;
+}
+
+export interface ModelProblem {
+  /** Our table id, and where to change it. */
+  modelId: string;
+  setting: string;
+  providerId: string;
+  model: string;
+  error: TieredError;
+  /** The model of the same tier that takes over, if any. */
+  next?: string;
+}
+
+/** A request as one model takes it, with its input count and the output bound the budget reserves. */
+interface Prepared {
+  body: RequestBody;
+  inputTokens: number;
+  outputBound: number;
 }
 
 /** Reservations outlive the call's timeout a little, then expire (a dead window frees its budget). */
 const RESERVATION_GRACE_MS = 30_000;
 
 export class CallPath implements CallRunner {
+  /** Models that failed for a configuration reason, skipped until the settings change. */
+  private skipped = new Map<string, TieredError>();
+  private skippedFor: TieredConfig | undefined;
+
   constructor(private readonly deps: CallPathDeps) {}
+
+  /** The request shaped for `model` (capabilities: reasoning, temperature, cap field, cap). */
+  private prepare(spec: CallSpec, model: ResolvedModel, config: TieredConfig): Prepared {
+    const shaped = shapeRequest(model, spec.build(model), reasoningLevelFor(config, spec.reasoning ?? spec.command));
+    const inputTokens = spec.inputTokens ?? estimateRequestTokens(shaped.body);
+    return { body: shaped.body, inputTokens, outputBound: shaped.outputBound };
+  }
+
+  /** Models skipped for configuration problems, forgotten when the settings change. */
+  private skipList(config: TieredConfig): Map<string, TieredError> {
+    if (this.skippedFor !== config) {
+      this.skipped = new Map();
+      this.skippedFor = config;
+    }
+    return this.skipped;
+  }
 
   async estimate(spec: CallSpec): Promise<CostEstimate> {
     const config = this.deps.config();
@@ -83,13 +127,8 @@ export class CallPath implements CallRunner {
 
   private async estimateFor(spec: CallSpec, model: ResolvedModel): Promise<CostEstimate> {
     const status = await this.deps.budget.status(spec.command);
-    const body = spec.build(model);
-    const inputTokens = spec.inputTokens ?? estimateRequestTokens(body);
-    const worst = this.deps.pricing.worstCase(
-      model,
-      inputTokens,
-      Math.min(body.maxOutputTokens, model.maxOutputTokens),
-    );
+    const { inputTokens, outputBound } = this.prepare(spec, model, this.deps.config());
+    const worst = this.deps.pricing.worstCase(model, inputTokens, outputBound);
     return { model, inputTokens, worstCaseUsd: worst.usd, remainingUsd: status.remainingUsd, capUsd: status.capUsd };
   }
 
@@ -103,7 +142,11 @@ export class CallPath implements CallRunner {
         `Model "${spec.model}" is not in the ${routed.tier} tier (\`tiered.tiers.${routed.tier}\`).`,
       );
     }
-    const candidates = pinned ? [pinned] : (this.deps.reorder?.(spec.command, routed.chain) ?? routed.chain);
+    const ordered = pinned ? [pinned] : (this.deps.reorder?.(spec.command, routed.chain) ?? routed.chain);
+    // A model whose configuration the provider rejected is not asked again this session.
+    const skip = this.skipList(config);
+    const candidates = ordered.filter((m) => !skip.has(m.id));
+    if (candidates.length === 0) throw skip.get(ordered[0]!.id)!;
     const r = { ...routed, chain: candidates };
     const status = await this.deps.budget.status(spec.command);
     const first = await this.pickFirst(spec, r.chain, status.softReached);
@@ -135,13 +178,10 @@ export class CallPath implements CallRunner {
     if (!softReached || !NON_CRITICAL_COMMANDS.has(spec.command) || chain.length < 2) return chain[0]!;
     let best = chain[0]!;
     let bestUsd = Infinity;
+    const config = this.deps.config();
     for (const model of chain) {
-      const body = spec.build(model);
-      const worst = this.deps.pricing.worstCase(
-        model,
-        spec.inputTokens ?? estimateRequestTokens(body),
-        body.maxOutputTokens,
-      );
+      const { inputTokens, outputBound } = this.prepare(spec, model, config);
+      const worst = this.deps.pricing.worstCase(model, inputTokens, outputBound);
       if (worst.known && worst.usd < bestUsd) {
         best = model;
         bestUsd = worst.usd;
@@ -165,9 +205,10 @@ export class CallPath implements CallRunner {
       tried.push(model.id);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.attempt(spec, tier, model, mayEscalate);
+          return await this.attempt(spec, tier, model, mayEscalate, config);
         } catch (err) {
           lastError = err;
+          if (isModelConfigProblem(err)) this.skipModel(model, err, chain[i + 1], config);
           if (spec.signal?.aborted)
             throw TieredError.is(err, 'cancelled') ? err : new TieredError('cancelled', 'Cancelled.');
           const step = nextStep(err, attempt, { retries, hasNext: i + 1 < chain.length });
@@ -187,12 +228,39 @@ export class CallPath implements CallRunner {
     throw lastError;
   }
 
-  private async attempt(spec: CallSpec, tier: TierId, model: ResolvedModel, mayEscalate: boolean): Promise<Attempted> {
+  private skipModel(
+    model: ResolvedModel,
+    err: TieredError,
+    next: ResolvedModel | undefined,
+    config: TieredConfig,
+  ): void {
+    const skip = this.skipList(config);
+    if (skip.has(model.id)) return;
+    skip.set(model.id, err);
+    this.deps.logger.warn(
+      `${model.id} skipped until the settings change: ${err.message}${next ? ` (${next.id} takes over)` : ''}`,
+    );
+    this.deps.onModelProblem?.({
+      modelId: model.id,
+      setting: `tiered.models.${model.id}`,
+      providerId: model.providerConfig.id,
+      model: model.model,
+      error: err,
+      ...(next ? { next: next.id } : {}),
+    });
+  }
+
+  private async attempt(
+    spec: CallSpec,
+    tier: TierId,
+    model: ResolvedModel,
+    mayEscalate: boolean,
+    config: TieredConfig,
+  ): Promise<Attempted> {
     const { budget, pricing, clock, logger } = this.deps;
-    const body: RequestBody = spec.build(model);
-    const maxOutputTokens = Math.min(body.maxOutputTokens, model.maxOutputTokens);
-    const inputTokens = spec.inputTokens ?? estimateRequestTokens(body);
-    const worst = pricing.worstCase(model, inputTokens, maxOutputTokens);
+    const { body, inputTokens, outputBound } = this.prepare(spec, model, config);
+    const maxOutputTokens = body.maxOutputTokens;
+    const worst = pricing.worstCase(model, inputTokens, outputBound);
     const started = clock.now();
     const base = this.baseRecord(spec.command, tier, model, started, worst.usd);
 
@@ -237,11 +305,20 @@ export class CallPath implements CallRunner {
     const usage =
       reported ??
       (response || failure?.reason === 'cancelled' || text ? usageForUnreportedStream(inputTokens, text) : zero());
-    const quoted = pricing.cost(model, usage, response?.reportedCostUsd);
-    // No price after the call (a proxy that promised a cost and sent none): bill the reservation.
-    const priced = Number.isFinite(quoted.costUsd) ? quoted : { costUsd: worst.usd, source: 'unknown' as const };
+    // An answer that spent the whole cap (reasoning, mostly) and shows nothing is that model's failure.
+    if (response && !failure && response.finishReason === 'length' && text.trim() === '') {
+      failure = new TieredError(
+        'truncated',
+        `${model.id} (${model.model}) spent its whole output cap of ${maxOutputTokens} tokens` +
+          `${usage.reasoningTokens ? `, ${usage.reasoningTokens} of them reasoning,` : ''} without an answer ` +
+          `(raise \`tiered.models.${model.id}.maxOutputTokens\` or lower \`tiered.reasoning.${spec.reasoning ?? spec.command}\`).`,
+        { provider: model.providerConfig.id },
+      );
+    }
+    const served = servedOtherwise(model.model, response?.servedModel);
+    const { priced, servedNote } = this.priceAs(model, served, usage, response?.reportedCostUsd, worst.usd);
     // A rejected answer is billed like any other; its record says whether it escalated.
-    const rejected = response ? spec.validate?.(text) : undefined;
+    const rejected = response && !failure ? spec.validate?.(text) : undefined;
     const outcome: Outcome = failure
       ? failure.reason === 'cancelled'
         ? 'cancelled'
@@ -261,12 +338,41 @@ export class CallPath implements CallRunner {
       ttftMs: response?.ttftMs ?? partial?.ttftMs ?? null,
       outcome,
       ...(reason ? { reason } : {}),
+      ...(served ? { served } : {}),
     };
+    if (servedNote) logger.warn(servedNote);
     await budget.settle(base.id, record);
     logger.info(formatCallLine(record));
     this.deps.observe?.(record);
     if (failure) throw failure;
     return { text, model, tier, usage, costUsd: priced.costUsd, latencyMs, ttftMs: record.ttftMs, record, rejected };
+  }
+
+  /**
+   * The cost of a call as the model that served it, when the server says another model answered
+   * (an alias moved, a deprecated id served by its successor); the asked-for model's price when the
+   * served one has none, said in the log.
+   */
+  private priceAs(
+    model: ResolvedModel,
+    served: string | undefined,
+    usage: NormalizedUsage,
+    reportedCostUsd: number | undefined,
+    reservedUsd: number,
+  ): { priced: { costUsd: number; source: CostSource }; servedNote?: string } {
+    const { pricing } = this.deps;
+    let servedNote: string | undefined;
+    let quoted: { costUsd: number; source: CostSource } | undefined;
+    if (served && !model.price) {
+      const asServed = pricing.cost({ ...model, model: served }, usage, reportedCostUsd);
+      if (Number.isFinite(asServed.costUsd) && asServed.source !== 'unknown') quoted = asServed;
+      else
+        servedNote = `${model.id}: answered by "${served}", which has no known price; billed at the price of "${model.model}".`;
+    }
+    quoted ??= pricing.cost(model, usage, reportedCostUsd);
+    // No price after the call (a proxy that promised a cost and sent none): bill the reservation.
+    const priced = Number.isFinite(quoted.costUsd) ? quoted : { costUsd: reservedUsd, source: 'unknown' as const };
+    return { priced, ...(servedNote ? { servedNote } : {}) };
   }
 
   private baseRecord(command: CommandId, tier: TierId, model: ResolvedModel, started: number, estimateUsd: number) {
@@ -294,6 +400,19 @@ export class CallPath implements CallRunner {
 }
 
 type Attempted = CallResult & { rejected?: string };
+
+/**
+ * The served model's name when it is another model than the one asked for. A dated snapshot of the
+ * same model ("gpt-5-mini-2025-08-07" for "gpt-5-mini") or a vendor prefix ("models/") is the same.
+ */
+export function servedOtherwise(asked: string, served: string | undefined): string | undefined {
+  if (!served) return undefined;
+  const bare = (s: string) => s.trim().toLowerCase().replace(/^.*\//, '');
+  const a = bare(asked);
+  const s = bare(served);
+  if (!s || s === a || s.startsWith(`${a}-`) || a.startsWith(`${s}-`)) return undefined;
+  return served;
+}
 
 function zero(): NormalizedUsage {
   return { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };

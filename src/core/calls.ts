@@ -45,6 +45,11 @@ export interface CallSpec {
   retries?: number;
   /** Whether a failure may move to the next model of the same tier (default true). */
   fallback?: boolean;
+  /**
+   * Which `tiered.reasoning` entry sets the reasoning level (a review stage: triage, extract,
+   * review); default: the command.
+   */
+  reasoning?: string;
 }
 
 export interface CallResult {

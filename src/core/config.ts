@@ -1,6 +1,8 @@
 // Every setting Tiered reads, validated in one place. The VS Code layer hands in the raw values of
 // the `tiered.*` section; this returns either a typed config or one message naming the setting.
 import { z } from 'zod';
+import { DEFAULT_REASONING, REASONING_LEVELS, SERVER_KINDS, capabilitiesOf, serverKind } from './calls/capabilities';
+import { FIM_TEMPLATES } from './calls/capabilityTable';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const usd = z.number().finite().nonnegative();
@@ -17,6 +19,11 @@ export const providerSchema = z.strictObject({
     }, 'must not contain a user name or password (set the key with "Tiered: Set API Key")'),
   /** Per-call timeout in ms (a pro review may take a while; inline calls use their own, shorter). */
   timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
+  /**
+   * What the server is (decides FIM and reasoning wire details); inferred from the base URL when
+   * absent (api.openai.com, *.openai.azure.com, openrouter.ai, ports 11434 Ollama / 1234 LM Studio).
+   */
+  server: z.enum(SERVER_KINDS).optional(),
 });
 
 export const priceOverrideSchema = z.strictObject({
@@ -24,6 +31,39 @@ export const priceOverrideSchema = z.strictObject({
   outputPerMTok: usd,
   cachedInputPerMTok: usd.optional(),
 });
+
+const reasoningLevel = z.enum(REASONING_LEVELS);
+
+/** Per-model corrections of the bundled capabilities table (core/calls/capabilityTable.ts). */
+export const capabilityOverrideSchema = z.strictObject({
+  temperature: z.enum(['accepted', 'rejected', 'ignored', 'withoutReasoning']).optional(),
+  reasoning: z
+    .union([
+      z.literal('none'),
+      z.strictObject({
+        param: z.enum(['reasoning_effort', 'thinkingLevel']),
+        /** From least to most reasoning. */
+        values: z.array(z.string().min(1)).min(1),
+        default: z.string().min(1).optional(),
+        off: z.string().min(1).optional(),
+      }),
+      z.strictObject({
+        param: z.literal('thinkingBudget'),
+        min: z.number().int().min(0),
+        max: z.number().int().min(1),
+        canDisable: z.boolean(),
+        default: z.number().int().min(-1),
+      }),
+    ])
+    .optional(),
+  reasoningCountsAgainstCap: z.boolean().optional(),
+  outputCapField: z.enum(['max_completion_tokens', 'max_tokens']).optional(),
+  maxOutputLimit: z.number().int().min(1).optional(),
+  fimTemplate: z.enum(FIM_TEMPLATES).optional(),
+});
+
+/** `true` picks the dialect from the server; a dialect or a template name forces one. */
+export const fimSchema = z.union([z.boolean(), z.enum(['suffix', 'infill', ...FIM_TEMPLATES])]);
 
 export const modelSchema = z.strictObject({
   provider: z.string().min(1),
@@ -33,8 +73,9 @@ export const modelSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   price: priceOverrideSchema.optional(),
   deprecation: isoDate.optional(),
-  fim: z.boolean().default(false),
+  fim: fimSchema.default(false),
   contextWindow: z.number().int().min(256).optional(),
+  capabilities: capabilityOverrideSchema.optional(),
 });
 
 export const budgetSchema = z.strictObject({
@@ -56,14 +97,12 @@ export const DEFAULT_MODELS = {
     model: 'gemini-3.1-flash-lite',
     tier: 'lite',
     maxOutputTokens: 1024,
-    temperature: 0.2,
   },
   'flash-lite-next': {
     provider: 'gemini',
     model: 'gemini-3.5-flash-lite',
     tier: 'lite',
     maxOutputTokens: 1024,
-    temperature: 0.2,
   },
   pro: { provider: 'gemini', model: 'gemini-3.1-pro-preview', tier: 'pro', maxOutputTokens: 16384 },
   'pro-previous': { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 16384 },
@@ -115,6 +154,8 @@ export const rawConfigSchema = z.object({
   inline: inlineSchema.default(inlineSchema.parse({})),
   tone: toneSchema.default(toneSchema.parse({})),
   review: reviewSchema.default(reviewSchema.parse({})),
+  /** Reasoning level per command or review stage; merged over DEFAULT_REASONING. */
+  reasoning: z.record(z.string().min(1), reasoningLevel).default({}),
   exclude: z.array(z.string().min(1)).default(['**/.env*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/secrets/**']),
 });
 
@@ -160,28 +201,71 @@ function crossCheck(config: TieredConfig): string | undefined {
     if (!providerIds.has(m.provider)) {
       return `Setting \`tiered.models.${id}.provider\`: unknown provider "${m.provider}" (known: ${[...providerIds].join(', ')}).`;
     }
-    if (!(m.tier in config.tiers)) {
+    const problem = modelCapabilityProblem(
+      id,
+      m,
+      config.providers.find((p) => p.id === m.provider)!,
+    );
+    if (problem) return problem;
+    if (!Object.hasOwn(config.tiers, m.tier)) {
       return `Setting \`tiered.models.${id}.tier\`: unknown tier "${m.tier}" (known: ${Object.keys(config.tiers).join(', ')}).`;
     }
   }
   for (const [tier, chain] of Object.entries(config.tiers)) {
     for (const id of chain) {
-      if (!(id in config.models)) {
+      if (!Object.hasOwn(config.models, id)) {
         return `Setting \`tiered.tiers.${tier}\`: unknown model id "${id}" (define it in \`tiered.models\`).`;
       }
     }
   }
   for (const [command, tier] of Object.entries(config.commands)) {
-    if (!(tier in config.tiers)) {
+    if (!Object.hasOwn(config.tiers, tier)) {
       return `Setting \`tiered.commands.${command}\`: unknown tier "${tier}" (known: ${Object.keys(config.tiers).join(', ')}).`;
     }
   }
   for (const command of Object.keys(config.budget.perCommandUsd)) {
-    if (!(command in config.commands) && command !== 'shadow') {
+    if (!Object.hasOwn(config.commands, command) && command !== 'shadow') {
       return `Setting \`tiered.budget.perCommandUsd.${command}\`: unknown command (known: ${Object.keys(config.commands).join(', ')}).`;
     }
   }
   return undefined;
+}
+
+/**
+ * Settings a model cannot take: a temperature it rejects, FIM where the server has none. Named
+ * here so the user reads which setting to change instead of a 400 on every call.
+ */
+function modelCapabilityProblem(id: string, m: ModelConfig, provider: ProviderConfig): string | undefined {
+  const caps = capabilitiesOf(m);
+  if (m.temperature !== undefined && caps && (caps.temperature === 'rejected' || caps.temperature === 'ignored')) {
+    const what = caps.temperature === 'rejected' ? 'rejects any temperature but its default' : 'ignores temperature';
+    return (
+      `Setting \`tiered.models.${id}.temperature\`: ${m.model} (${caps.family}) ${what}; remove the setting ` +
+      `(or set \`tiered.models.${id}.capabilities.temperature\` if your server accepts it).`
+    );
+  }
+  if (m.fim) {
+    if (provider.kind === 'gemini') {
+      return `Setting \`tiered.models.${id}.fim\`: the Gemini API has no fill-in-the-middle endpoint; set it to false.`;
+    }
+    const server = serverKind(provider);
+    if (server === 'openai' || server === 'azure' || (caps?.family.startsWith('OpenAI') && !caps.vendorFim)) {
+      return (
+        `Setting \`tiered.models.${id}.fim\`: no current OpenAI model serves fill-in-the-middle ` +
+        `(/v1/completions with suffix); set it to false (${m.model} gets a chat prompt).`
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The reasoning level a command (or review stage) runs at: the user's setting, else the default. */
+export function reasoningLevelFor(config: Pick<TieredConfig, 'reasoning'>, key: string) {
+  return (
+    (Object.hasOwn(config.reasoning, key) ? config.reasoning[key] : undefined) ??
+    (Object.hasOwn(DEFAULT_REASONING, key) ? DEFAULT_REASONING[key] : undefined) ??
+    'least'
+  );
 }
 
 /** The defaults, parsed: what a fresh install runs with. */

@@ -113,6 +113,9 @@ export class LatencyMonitor {
     const when = Number.isFinite(at) ? at + (record.ttftMs ?? record.latencyMs) : this.clock.now();
     if (record.ttftMs !== null) this.record(record.model, record.ttftMs, when);
     else if (record.outcome === 'cancelled') this.recordAbort(record.model, record.latencyMs, when);
+    // Thought until the cap and showed nothing: as slow as it gets for the user, however fast it ended.
+    else if (record.reason === 'truncated')
+      this.record(record.model, Math.max(record.latencyMs, this.targetMs + 1), when);
   }
 
   /** p90 TTFT of the recent window (samples after `since` only, when given). */

@@ -31,6 +31,7 @@ export const ledgerRecordSchema = z.object({
   ttftMs: z.number().finite().nonnegative().nullable(),
   outcome: z.enum(['ok', 'cancelled', 'error', 'refused', 'escalated']),
   reason: z.string().optional(),
+  served: z.string().optional(),
 }) satisfies z.ZodType<LedgerRecord>;
 
 // Money is summed in integer micro-dollars so a settled total can never creep over a cap through
@@ -144,7 +145,8 @@ function fastRecord(json: unknown): LedgerRecord | undefined {
     isAmount(r.latencyMs) &&
     (r.ttftMs === null || isAmount(r.ttftMs)) &&
     OUTCOMES.has(r.outcome) &&
-    (r.reason === undefined || typeof r.reason === 'string');
+    (r.reason === undefined || typeof r.reason === 'string') &&
+    (r.served === undefined || typeof r.served === 'string');
   if (!ok) return undefined;
   // Only the known fields, as the schema would return them.
   const record: LedgerRecord = {
@@ -168,6 +170,7 @@ function fastRecord(json: unknown): LedgerRecord | undefined {
     outcome: r.outcome as LedgerRecord['outcome'],
   };
   if (r.reason !== undefined) record.reason = r.reason as string;
+  if (r.served !== undefined) record.served = r.served as string;
   return record;
 }
 

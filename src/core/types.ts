@@ -31,16 +31,53 @@ export interface JsonSchemaSpec {
   schema: Record<string, unknown>;
 }
 
+/**
+ * A model's reasoning control as it goes on the wire. core/calls/capabilities.ts decides the value
+ * from the model's capabilities and the command's level; adapters only translate it.
+ */
+export type WireReasoning =
+  /** OpenAI chat `reasoning_effort` (also Azure, LiteLLM, Ollama, vLLM). */
+  | { param: 'reasoning_effort'; value: string }
+  /** OpenRouter's `reasoning: { effort }` object. */
+  | { param: 'openrouter'; value: string }
+  /** Gemini 3 `thinkingConfig.thinkingLevel`. */
+  | { param: 'thinkingLevel'; value: string }
+  /** Gemini 2.5 `thinkingConfig.thinkingBudget` (tokens; 0 turns thinking off where allowed). */
+  | { param: 'thinkingBudget'; value: number };
+
+/**
+ * How a server takes fill-in-the-middle: `suffix` on /v1/completions (Ollama), llama.cpp's `/infill`,
+ * or the model's own FIM tokens in a plain `prompt` (vLLM, LM Studio; `fim.prompt` holds it).
+ */
+export type FimDialect = 'suffix' | 'infill' | 'template';
+
+export interface FimPrompt {
+  prefix: string;
+  suffix: string;
+  /** Absent means 'suffix'. */
+  dialect?: FimDialect;
+  /** For 'template': the whole prompt with the model's FIM tokens around prefix and suffix. */
+  prompt?: string;
+}
+
 export interface ModelRequest {
   /** The provider's model name (not our table id). */
   model: string;
   /** Chat prompt. Exactly one of messages / fim is set. */
   messages?: ChatMessage[];
-  /** Fill-in-the-middle prompt, only for models whose table entry says fim: true. */
-  fim?: { prefix: string; suffix: string };
-  /** Always bounded: it is the worst case the budget reserves. */
+  /** Fill-in-the-middle prompt, only for models whose table entry enables fim. */
+  fim?: FimPrompt;
+  /**
+   * Always bounded: with the reasoning allowance included where reasoning counts against the cap.
+   * It is the output bound the budget reserves.
+   */
   maxOutputTokens: number;
+  /** Which field carries the cap on OpenAI-style chat (decided per model family, not per host). */
+  outputCapField?: 'max_completion_tokens' | 'max_tokens';
+  /** Set only when the model accepts it (capabilities); never a default of ours. */
   temperature?: number;
+  /** Absent: send no reasoning control (a model without one, or an unknown model). */
+  reasoning?: WireReasoning;
   stop?: string[];
   /** Structured output (OpenAI response_format json_schema, Gemini responseJsonSchema). */
   jsonSchema?: JsonSchemaSpec;
@@ -102,6 +139,8 @@ export interface LedgerRecord {
   outcome: Outcome;
   /** Error reason or refusal reason, short and key-free. */
   reason?: string;
+  /** The model name the server says answered, when it is not the one asked for (priced as served). */
+  served?: string;
 }
 
 export interface Clock {

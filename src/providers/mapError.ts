@@ -143,6 +143,8 @@ const WHAT: Record<ErrorReason, string> = {
   invalidResponse: 'sent a response Tiered cannot read',
   budget: 'was not called: the budget refused',
   config: 'is misconfigured',
+  denied: 'refuses this model or region for this key',
+  truncated: 'spent the whole output cap without an answer',
 };
 
 export function describe(reason: ErrorReason, ctx: ErrorContext, extra?: string): string {

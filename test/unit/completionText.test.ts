@@ -1,4 +1,5 @@
 // Prompt windows and post-processing of inline suggestions.
+import { ollamaModel } from '../support/models';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -42,12 +43,14 @@ describe('prompt windows', () => {
 
   test('FIM for models that support it, a chat prompt otherwise, output bounded by both limits', () => {
     const window = { prefix: 'let a = ', suffix: ';\n', languageId: 'typescript' };
-    const fim = buildInlineRequest({ fim: true, maxOutputTokens: 64 }, window, { maxOutputTokens: 128 });
-    assert.deepEqual(fim.fim, { prefix: 'let a = ', suffix: ';\n' });
+    const fim = buildInlineRequest(ollamaModel({ maxOutputTokens: 64 }), window, { maxOutputTokens: 128 });
+    assert.deepEqual(fim.fim, { prefix: 'let a = ', suffix: ';\n', dialect: 'suffix' });
     assert.equal(fim.messages, undefined);
     assert.equal(fim.maxOutputTokens, 64);
 
-    const chat = buildInlineRequest({ fim: false, maxOutputTokens: 1024 }, window, { maxOutputTokens: 128 });
+    const chat = buildInlineRequest(ollamaModel({ fim: false, maxOutputTokens: 1024 }), window, {
+      maxOutputTokens: 128,
+    });
     assert.equal(chat.fim, undefined);
     assert.equal(chat.maxOutputTokens, 128);
     assert.equal(chat.messages?.[0]?.role, 'system');

@@ -2,6 +2,7 @@
 // binary file and a non-UTF-8 file (both as VS Code decodes them: U+FFFD and control characters).
 // Every prompt stays inside its token budget (inline windows, review chunks), and tone refuses
 // what its model could not answer in full with a message naming the setting.
+import { ollamaModel } from '../support/models';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseConfig, type TieredConfig } from '../../src/core/config';
@@ -55,7 +56,7 @@ describe('inline prompt windows stay within their token budget on awkward files'
         assert.ok(text.slice(offset).startsWith(w.suffix), 'the suffix is the text right after the cursor');
         // The whole request (system prompt and framing included) stays far below any context window.
         for (const fim of [true, false]) {
-          const body = buildInlineRequest({ fim, maxOutputTokens: 256 }, w, inline);
+          const body = buildInlineRequest(ollamaModel({ fim, maxOutputTokens: 256 }), w, inline);
           const tokens = estimateRequestTokens(body);
           assert.ok(tokens <= inline.prefixTokens + inline.suffixTokens + 400, `request of ${tokens} tokens`);
         }

@@ -73,11 +73,18 @@ describe('fallback order', () => {
     }
   });
 
-  test('cancelled, budget, config, auth and bad requests stop at once', () => {
-    for (const reason of ['cancelled', 'budget', 'config', 'auth', 'badRequest'] as const) {
+  test('cancelled, budget, config and auth stop at once', () => {
+    for (const reason of ['cancelled', 'budget', 'config', 'auth'] as const) {
       assert.equal(nextStep(err(reason), 0, { retries: 2, hasNext: true }).action, 'stop', reason);
     }
     assert.equal(nextStep(new Error('boom'), 0, { retries: 2, hasNext: true }).action, 'stop');
+  });
+
+  test('a rejected request, a refused model and an answer that ended at the cap move to the next model without a retry', () => {
+    for (const reason of ['badRequest', 'denied', 'truncated'] as const) {
+      assert.equal(nextStep(err(reason), 0, { retries: 2, hasNext: true }).action, 'next', reason);
+      assert.equal(nextStep(err(reason), 0, { retries: 2, hasNext: false }).action, 'stop', reason);
+    }
   });
 
   test('success on a retry stops the sequence there', () => {

@@ -4,6 +4,7 @@ import type { RequestBody } from '../calls';
 import type { InlineConfig } from '../config';
 import type { ResolvedModel } from '../router';
 import { estimateTextTokens } from '../usage';
+import { fimChoice, formatFim } from './fim';
 
 export interface PromptWindow {
   prefix: string;
@@ -94,15 +95,28 @@ export const INLINE_SYSTEM_PROMPT =
   'no explanation, no Markdown code fences, do not repeat the text before or after the marker. ' +
   'Keep it short (at most a few lines). If nothing should be inserted, reply with nothing.';
 
-/** The request for one model: FIM body or chat messages, output bounded for the budget. */
+/**
+ * The request for one model: FIM in the server's dialect, or chat messages; output bounded for the
+ * budget. A temperature goes only where the user set one (the call path drops it for a model that
+ * rejects it). Ollama's `suffix` route needs a suffix: at the end of a file an empty one would switch
+ * it to the chat template and a prose answer, so that case is a chat prompt.
+ */
 export function buildInlineRequest(
-  model: Pick<ResolvedModel, 'fim' | 'maxOutputTokens' | 'temperature'>,
+  model: Pick<ResolvedModel, 'fim' | 'maxOutputTokens' | 'temperature' | 'model' | 'capabilities' | 'providerConfig'>,
   window: PromptWindow,
   config: Pick<InlineConfig, 'maxOutputTokens'>,
 ): RequestBody {
   const maxOutputTokens = Math.min(config.maxOutputTokens, model.maxOutputTokens);
-  const temperature = model.temperature ?? 0.2;
-  if (model.fim) return { fim: { prefix: window.prefix, suffix: window.suffix }, maxOutputTokens, temperature };
+  const temperature = model.temperature !== undefined ? { temperature: model.temperature } : {};
+  const fim = fimChoice(model);
+  if (fim && !(fim.dialect === 'suffix' && window.suffix.trim() === '')) {
+    const base = { prefix: window.prefix, suffix: window.suffix };
+    if (fim.dialect === 'template') {
+      const { prompt, stop } = formatFim(fim.template!, window.prefix, window.suffix);
+      return { fim: { ...base, dialect: 'template', prompt }, stop, maxOutputTokens, ...temperature };
+    }
+    return { fim: { ...base, dialect: fim.dialect }, maxOutputTokens, ...temperature };
+  }
   return {
     messages: [
       { role: 'system', content: INLINE_SYSTEM_PROMPT },
@@ -112,6 +126,6 @@ export function buildInlineRequest(
       },
     ],
     maxOutputTokens,
-    temperature,
+    ...temperature,
   };
 }

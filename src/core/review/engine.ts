@@ -196,6 +196,8 @@ export async function runReview(
         : undefined;
     if (stage === 'review') reviewBuild ??= spec.build;
     const result = await deps.runner.run({
+      // Each stage thinks at its own level (`tiered.reasoning.triage|extract|review`).
+      reasoning: stage,
       ...spec,
       command: REVIEW_COMMAND,
       signal: options.signal,
@@ -349,13 +351,14 @@ async function callJson<T>(call: Caller, logger: Logger, c: JsonCall<T>): Promis
       messages: msgs,
       maxOutputTokens: Math.min(maxOutputTokens ?? m.maxOutputTokens, m.maxOutputTokens),
       jsonSchema: schema(m),
-      temperature: m.temperature ?? 0.2,
+      ...(m.temperature !== undefined ? { temperature: m.temperature } : {}),
     });
   const first = await call(stage, { tier, build: body(messages), ...(inputTokens ? { inputTokens } : {}) });
   const parsed = parse(first.text);
   if (parsed.ok) return parsed.value;
   logger.warn(`review: ${stage} answer from ${first.model.id} ${parsed.error}; asking once more to repair it`);
   const repair = await call('repair', {
+    reasoning: stage,
     tier: first.tier,
     model: first.model.id,
     build: body(repairMessages(messages, first.text, parsed.error)),
