@@ -1,8 +1,10 @@
 // Starts the local model server by hand, for trying the extension offline:
 //   node out/test/server/cli.js --port 8787 --ttft 300 --tps 50 [--chunk 2] [--host 127.0.0.1]
 //     [--models a,b] [--keys k1,k2] [--cost 0.0012] [--litellm-cost 0.0012]
-// Prints its URLs, then one line per finished request.
-import { startModelServer, type Knobs, type LoggedRequest } from './modelServer';
+//     [--reasoning-tps 200] [--reasoning low=256,medium=1536] [--litellm-version current|legacy]
+//     [--ollama-insert qwen2.5-coder,starcoder2]
+// Prints its URLs (one per flavour), then one line per finished request (with the rejection, if any).
+import { startModelServer, type Flavour, type Knobs, type LoggedRequest } from './modelServer';
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -27,6 +29,11 @@ function line(e: LoggedRequest): string {
   const time = new Date(e.time).toISOString().slice(11, 23);
   const model = e.model ? ` model=${e.model}` : '';
   const extra = [
+    e.flavour !== 'openai' ? `as=${e.flavour}` : '',
+    e.rejected ? `rejected: ${e.rejected.reason}` : '',
+    e.effort ? `effort=${e.effort}` : '',
+    e.reasoningTokens !== undefined ? `reasoning=${e.reasoningTokens}` : '',
+    e.temperature !== undefined ? `temperature=${e.temperature}` : '',
     e.stream ? `chunks=${e.chunksSent}` : '',
     e.fault ? `fault=${e.fault}` : '',
     e.clientClosedEarly ? 'client-closed-early' : '',
@@ -50,6 +57,25 @@ async function main(): Promise<void> {
   if (cost !== undefined) knobs.costUsd = cost;
   if (litellmCost !== undefined) knobs.litellmCostUsd = litellmCost;
   const list = (name: string) => args.get(name)?.split(',').filter(Boolean);
+  const reasoningTps = num(args, 'reasoning-tps');
+  if (reasoningTps !== undefined) knobs.reasoningTokensPerSecond = reasoningTps;
+  const reasoning = list('reasoning');
+  if (reasoning)
+    knobs.reasoningByEffort = Object.fromEntries(
+      reasoning.map((pair) => {
+        const [effort, n] = pair.split('=');
+        if (!effort || !Number.isFinite(Number(n))) throw new Error(`--reasoning expects effort=tokens, got "${pair}"`);
+        return [effort, Number(n)];
+      }),
+    );
+  const litellmVersion = args.get('litellm-version');
+  if (litellmVersion !== undefined) {
+    if (litellmVersion !== 'current' && litellmVersion !== 'legacy')
+      throw new Error(`--litellm-version expects current or legacy, got "${litellmVersion}"`);
+    knobs.litellmVersion = litellmVersion;
+  }
+  const insert = list('ollama-insert');
+  if (insert) knobs.ollamaInsertModels = insert;
   const server = await startModelServer({
     port: num(args, 'port') ?? 8787,
     host: args.get('host') ?? '127.0.0.1',
@@ -59,8 +85,9 @@ async function main(): Promise<void> {
     onLog: (e) => console.log(line(e)),
   });
   console.log(`Local model server on ${server.url}`);
-  console.log(`  OpenAI-compatible base URL: ${server.openaiBaseUrl}`);
-  console.log(`  Gemini base URL:            ${server.geminiBaseUrl}`);
+  const flavours: Flavour[] = ['openai', 'gemini', 'ollama', 'llamacpp', 'vllm', 'lmstudio', 'openrouter', 'litellm'];
+  for (const f of flavours) console.log(`  ${`${f} base URL:`.padEnd(22)}${server.baseUrl(f)}`);
+  console.log(`  ${'llama.cpp infill:'.padEnd(22)}${server.url}/llamacpp/infill`);
   console.log(`  knobs: ${JSON.stringify(knobs)}   (Ctrl+C to stop)`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
