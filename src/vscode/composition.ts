@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Budget } from '../core/budget';
-import { CallPath } from '../core/callPath';
+import { CallPath, type ModelProblem } from '../core/callPath';
 import { defaultConfig, type TieredConfig } from '../core/config';
 import { localDay } from '../core/day';
-import { makeExcluder, type Excluder } from '../core/exclude';
+import { isEditorConfigFile, makeExcluder, userDirOf, type Excluder } from '../core/exclude';
 import { LedgerTail, readRange } from '../core/ledger';
 import { PriceBook } from '../core/prices';
 import { route, type ResolvedModel } from '../core/router';
@@ -21,6 +21,7 @@ import { activateCostPanel } from './panel';
 import { activateReview } from './review';
 import { Keys, registerKeyCommands } from './secrets';
 import { Settings } from './settings';
+import { ModelProblemMemory, modelProblemMessage } from './modelProblemNotice';
 import { SpendStatusBar, type StatusSnapshot } from './statusBar';
 import { activateTone } from './tone';
 
@@ -128,6 +129,25 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
   const poll = setInterval(refresh, 5000);
   context.subscriptions.push({ dispose: () => clearInterval(poll) });
 
+  // One notice per model the provider rejected for its configuration, again after a settings change
+  // (the call path forgets its skipped models then too).
+  const modelProblems = new ModelProblemMemory();
+  context.subscriptions.push(settings.onDidChange(() => modelProblems.reset()));
+  const onModelProblem = (problem: ModelProblem): void => {
+    if (!modelProblems.first(problem.modelId)) return;
+    const openSettings = 'Open Settings';
+    const showLog = 'Show Log';
+    void vscode.window
+      .showWarningMessage(logger.redact(modelProblemMessage(problem)), openSettings, showLog)
+      .then((choice) => {
+        if (choice === openSettings) {
+          void vscode.commands.executeCommand('workbench.action.openSettingsJson', {
+            revealSetting: { key: 'tiered.models' },
+          });
+        } else if (choice === showLog) logger.show();
+      });
+  };
+
   // Set once the features are up; the call path asks it to reorder slow lite primaries.
   let beyond: BeyondApi | undefined;
   const runner = new CallPath({
@@ -151,8 +171,10 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
     clock,
     logger,
     windowId,
+    onModelProblem,
   });
 
+  const userDir = userDirOf(context.globalStorageUri.fsPath);
   let excluder: Excluder = makeExcluder(settings.get().exclude);
   context.subscriptions.push(settings.onDidChange((c: TieredConfig) => (excluder = makeExcluder(c.exclude))));
   // Invalid settings show in the status bar until fixed (the last valid ones stay in force).
@@ -171,7 +193,12 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
       await budget.raiseToday(extraUsd);
       refresh();
     },
-    isExcluded: (uri) => excluder(uri.fsPath) || excluder(uri.path),
+    // VS Code's own settings, keybindings, tasks, launch configs… never leave, whatever tiered.exclude says.
+    isExcluded: (uri) =>
+      isEditorConfigFile(uri.fsPath, uri.scheme, userDir) ||
+      isEditorConfigFile(uri.path, uri.scheme, userDir) ||
+      excluder(uri.fsPath) ||
+      excluder(uri.path),
     countTokens: async (command, body) => {
       try {
         const model = route(settings.get(), command).chain[0]!;

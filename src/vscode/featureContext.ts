@@ -50,7 +50,7 @@ export interface FeatureContext {
   spend(command?: CommandId): Promise<SpendStatus>;
   /** Raises today's cap (today only, all windows). */
   raiseTodayCap(extraUsd: number): Promise<void>;
-  /** True when the file matches `tiered.exclude`: nothing from it may be sent to a model. */
+  /** True for VS Code's own configuration files and files matching `tiered.exclude`: nothing from them may be sent. */
   isExcluded(uri: vscode.Uri): boolean;
   /** Provider-side input token count for the command's primary model, when the API has one. */
   countTokens(

@@ -12,6 +12,11 @@ export class ChannelLogger implements Logger, vscode.Disposable {
     this.secrets.add(secret);
   }
 
+  /** The text with every known key and key-shaped string removed (for notifications). */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
   info(message: string): void {
     this.channel.info(redact(message, this.secrets));
   }

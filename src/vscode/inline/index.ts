@@ -1,10 +1,11 @@
 // Inline ghost-text completions: the provider, pause/resume, the cap and error notices, and the
 // shown/accepted counts. The composition root calls activateInline(ctx) once.
 import * as vscode from 'vscode';
-import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource } from '../../core/completion';
 import { TieredError } from '../../core/errors';
+import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource } from '../../core/completion';
 import { systemClock } from '../../core/types';
 import type { FeatureContext } from '../featureContext';
+import { InlineErrorPolicy } from './errorPolicy';
 import { InlinePause, pickPause, untilText } from './pause';
 import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
 import { InlineStatsStore, type InlineStats } from './stats';
@@ -12,19 +13,6 @@ import { InlineStatsStore, type InlineStats } from './stats';
 export const PAUSE_COMMAND = 'tiered.pauseInline';
 export const RESUME_COMMAND = 'tiered.resumeInline';
 const NOTE_KEY = 'inline';
-/** After these errors, no request for a while (the user is told once). */
-const BACKOFF_MS: Partial<Record<TieredError['reason'], number>> = {
-  auth: 60_000,
-  config: 60_000,
-  quota: 60_000,
-  rateLimit: 15_000,
-  modelNotFound: 60_000,
-  // A failing server: a short pause instead of a request on every pause in typing.
-  server: 10_000,
-  timeout: 10_000,
-  network: 10_000,
-  invalidResponse: 10_000,
-};
 
 let statsStore: InlineStatsStore | undefined;
 
@@ -47,8 +35,7 @@ export function activateInline(ctx: FeatureContext): void {
   statsStore = stats;
 
   let capPaused = false;
-  let backoffUntil = 0;
-  const told = new Set<string>();
+  const errors = new InlineErrorPolicy();
   const shownIds = new Set<number>();
   const acceptedIds = new Set<number>();
 
@@ -83,7 +70,7 @@ export function activateInline(ctx: FeatureContext): void {
         capPause = undefined;
       }
       capPaused = capPause !== undefined;
-      if (was && !capPaused) told.delete('budget');
+      if (was && !capPaused) errors.forget('budget');
       if (was !== capPaused) paint();
     } catch (err) {
       ctx.logger.warn(`Inline: could not read today's spend: ${String(err)}`);
@@ -99,7 +86,7 @@ export function activateInline(ctx: FeatureContext): void {
       onText: req.onText,
       timeoutMs: inline.timeoutMs,
     });
-    told.clear();
+    errors.succeeded();
     return { text: result.text, model: result.model.id, usage: result.usage };
   };
 
@@ -113,33 +100,25 @@ export function activateInline(ctx: FeatureContext): void {
   subs.push({ dispose: () => engine.dispose() });
 
   const onError = (err: unknown): void => {
-    if (!TieredError.is(err)) {
-      ctx.logger.error(`Inline suggestion failed: ${String(err)}`);
-      return;
-    }
-    if (err.reason === 'cancelled') return;
-    if (err.reason === 'budget') {
+    if (TieredError.is(err, 'budget')) {
       capPaused = true;
       paint();
       void recheckCap(true);
     }
-    const wait = BACKOFF_MS[err.reason];
-    if (wait) backoffUntil = Date.now() + wait;
-    if (told.has(err.reason)) return;
-    told.add(err.reason);
-    ctx.logger.warn(`Inline suggestions: ${err.message}`);
-    if (err.reason === 'budget') {
+    const { notice, log } = errors.failed(err);
+    if (log) ctx.logger.warn(log);
+    if (notice?.kind === 'budget') {
       const raise = "Raise Today's Cap";
       void vscode.window
-        .showWarningMessage(`Tiered: inline suggestions are paused by today's spend cap. ${err.message}`, raise)
+        .showWarningMessage(notice.message, raise)
         .then((choice) => (choice === raise ? vscode.commands.executeCommand('tiered.raiseTodayCap') : undefined));
-    } else if (err.reason === 'auth') {
+    } else if (notice?.kind === 'auth') {
       const set = 'Set API Key';
       void vscode.window
-        .showErrorMessage(`Tiered: inline suggestions could not authenticate. ${err.message}`, set)
+        .showErrorMessage(notice.message, set)
         .then((choice) => (choice === set ? vscode.commands.executeCommand('tiered.setApiKey') : undefined));
-    } else if (wait) {
-      void vscode.window.showWarningMessage(`Tiered: inline suggestions failed (${err.reason}). ${err.message}`);
+    } else if (notice) {
+      void vscode.window.showWarningMessage(notice.message);
     }
   };
 
@@ -149,7 +128,7 @@ export function activateInline(ctx: FeatureContext): void {
     blocked: (document) => {
       if (pause.active) return 'paused';
       if (capPaused) return 'cap';
-      if (Date.now() < backoffUntil) return 'backoff';
+      if (errors.blocked()) return 'backoff';
       // An excluded file sends nothing, ever.
       if (ctx.isExcluded(document.uri)) return 'excluded';
       return undefined;
@@ -177,15 +156,11 @@ export function activateInline(ctx: FeatureContext): void {
     }),
     ctx.onDidAppendLedger(() => void recheckCap()),
     ctx.onDidChangeConfig(() => {
-      backoffUntil = 0;
-      told.clear();
+      errors.reset();
       void recheckCap();
     }),
     // A key just set or replaced: try again at once instead of waiting out an auth back-off.
-    ctx.extension.secrets.onDidChange(() => {
-      backoffUntil = 0;
-      told.clear();
-    }),
+    ctx.extension.secrets.onDidChange(() => errors.reset()),
   );
   // A new day resets the cap; the ledger event does not fire at midnight by itself.
   const capTimer = setInterval(() => void recheckCap(), 5 * 60_000);
