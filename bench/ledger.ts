@@ -65,7 +65,7 @@ function synthetic(day: string, i: number): LedgerRecord {
       ? (['complete', 'lite', rand() < 0.9 ? 'flash-lite' : 'flash-lite-next', 0.25, 1.5] as const)
       : r < 0.9
         ? (['tone', 'lite', 'flash-lite', 0.25, 1.5] as const)
-        : (['review', 'pro', rand() < 0.95 ? 'pro' : 'pro-previous', 2, 12] as const);
+        : (['review', 'pro', rand() < 0.95 ? 'pro' : 'pro-stable', 2, 12] as const);
   const inputTokens = Math.floor((tier === 'pro' ? 20_000 : 1_500) * (0.5 + rand()));
   const cachedInputTokens = Math.floor(inputTokens * rand() * 0.5);
   const outputTokens = Math.floor((tier === 'pro' ? 3000 : 60) * (0.5 + rand()));

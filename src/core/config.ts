@@ -90,25 +90,18 @@ export const DEFAULT_PROVIDERS = [
   { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 120_000 },
 ] as const;
 
-// Model ids present in @pydantic/genai-prices, so prices resolve with no override.
+// Model ids present in @pydantic/genai-prices, so prices resolve with no override; none has a
+// published shutdown date within a month of 2026-11-30 (see docs/providers.md). No temperature:
+// Google advises Gemini 3 models keep their default (1.0); 3.5 Flash-Lite ignores it.
 export const DEFAULT_MODELS = {
-  'flash-lite': {
-    provider: 'gemini',
-    model: 'gemini-3.1-flash-lite',
-    tier: 'lite',
-    maxOutputTokens: 1024,
-  },
-  'flash-lite-next': {
-    provider: 'gemini',
-    model: 'gemini-3.5-flash-lite',
-    tier: 'lite',
-    maxOutputTokens: 1024,
-  },
+  'flash-lite': { provider: 'gemini', model: 'gemini-3.1-flash-lite', tier: 'lite', maxOutputTokens: 1024 },
+  'flash-lite-next': { provider: 'gemini', model: 'gemini-3.5-flash-lite', tier: 'lite', maxOutputTokens: 1024 },
   pro: { provider: 'gemini', model: 'gemini-3.1-pro-preview', tier: 'pro', maxOutputTokens: 16384 },
-  'pro-previous': { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 16384 },
+  // gemini-2.5-pro shuts down 2026-12-01; Google names gemini-3.8-flash as its successor (GA).
+  'pro-stable': { provider: 'gemini', model: 'gemini-3.8-flash', tier: 'pro', maxOutputTokens: 16384 },
 } as const;
 
-export const DEFAULT_TIERS = { lite: ['flash-lite', 'flash-lite-next'], pro: ['pro', 'pro-previous'] };
+export const DEFAULT_TIERS = { lite: ['flash-lite', 'flash-lite-next'], pro: ['pro', 'pro-stable'] };
 export const DEFAULT_COMMANDS = { complete: 'lite', tone: 'lite', review: 'pro' };
 /** Commands that may be downgraded to the cheapest model above the soft threshold. */
 export const NON_CRITICAL_COMMANDS = new Set(['complete', 'tone']);

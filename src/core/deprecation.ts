@@ -1,5 +1,7 @@
-// Shutdown dates next to the model table. A date comes from the table (`tiered.models.<id>.deprecation`);
-// the bundled price data only flags a model deprecated, without a date.
+// Shutdown dates next to the model table. A date comes from the user's table
+// (`tiered.models.<id>.deprecation`), else from the bundled capabilities table (the vendor's published
+// shutdown date); the bundled price data only flags a model deprecated, without a date.
+import { capabilitiesOf } from './calls/capabilities';
 import type { TieredConfig } from './config';
 import type { PriceBook } from './prices';
 import { resolveModel, commandsUsingModel } from './router';
@@ -13,8 +15,11 @@ export interface Deprecation {
   provider: string;
   /** Shutdown date YYYY-MM-DD, when known. */
   date?: string;
-  /** 'settings': a date in the model table; 'price-data': the bundled data marks the model deprecated. */
-  source: 'settings' | 'price-data';
+  /**
+   * 'settings': a date in the user's model table; 'table': the vendor's date in the bundled
+   * capabilities table; 'price-data': the bundled price data marks the model deprecated.
+   */
+  source: 'settings' | 'table' | 'price-data';
   /** Whole days from today to the date (negative once passed); undefined without a date. */
   daysLeft?: number;
   /** Commands whose tier chain contains the model (empty: nothing routes to it). */
@@ -64,7 +69,9 @@ export function deprecationsFor(
       continue; // a broken entry is reported by settings validation, not here
     }
     let bundledDeprecated = false;
-    if (!resolved.deprecation) {
+    const tableDate = capabilitiesOf(resolved)?.shutdown;
+    const date = resolved.deprecation ?? tableDate;
+    if (!date) {
       try {
         bundledDeprecated = priceBook.describe(resolved, new Date(`${today}T12:00:00Z`)).bundledDeprecated;
       } catch {
@@ -77,11 +84,11 @@ export function deprecationsFor(
       model: resolved.model,
       provider: resolved.provider,
       commands: commandsUsingModel(config, id),
-      ...(resolved.deprecation
+      ...(date
         ? {
-            date: resolved.deprecation,
-            source: 'settings' as const,
-            daysLeft: daysBetween(today, resolved.deprecation),
+            date,
+            source: resolved.deprecation ? ('settings' as const) : ('table' as const),
+            daysLeft: daysBetween(today, date),
           }
         : { source: 'price-data' as const }),
     };

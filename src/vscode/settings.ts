@@ -16,7 +16,16 @@ import type { Logger } from '../core/types';
  * (global) value counts: a repository's .vscode/settings.json must never redirect a key or raise
  * a cap, whatever the workspace trust state.
  */
-export const USER_ONLY_KEYS = ['providers', 'models', 'tiers', 'commands', 'budget', 'escalation', 'exclude'] as const;
+export const USER_ONLY_KEYS = [
+  'providers',
+  'models',
+  'tiers',
+  'commands',
+  'budget',
+  'escalation',
+  'exclude',
+  'reasoning',
+] as const;
 
 function userValue(section: vscode.WorkspaceConfiguration, key: string): unknown {
   const inspected = section.inspect(key);
@@ -39,15 +48,27 @@ export function readRawSettings(): Record<string, unknown> {
   return {
     providers: mergedProviders ?? providers,
     models: objectWithDefaults('models', DEFAULT_MODELS),
-    tiers: objectWithDefaults('tiers', DEFAULT_TIERS),
+    tiers: tiersInOrder(userValue(section, 'tiers')),
     commands: objectWithDefaults('commands', DEFAULT_COMMANDS),
     budget: userValue(section, 'budget'),
     escalation: escalationEnabled === undefined ? undefined : { enabled: escalationEnabled },
     exclude: userValue(section, 'exclude'),
+    reasoning: userValue(section, 'reasoning'),
     inline: section.get('inline'),
     tone: section.get('tone'),
     review: section.get('review'),
   };
+}
+
+/**
+ * The tier order is the escalation order. A user object naming every default tier keeps the
+ * user's order (`lite`, `mid`, `pro`); otherwise the defaults come first and new tiers follow.
+ */
+export function tiersInOrder(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const user = value as Record<string, unknown>;
+  const namesAll = Object.keys(DEFAULT_TIERS).every((k) => Object.hasOwn(user, k));
+  return namesAll ? { ...user } : { ...DEFAULT_TIERS, ...user };
 }
 
 export class Settings implements vscode.Disposable {

@@ -95,13 +95,13 @@ export function fixtureRecords(): LedgerRecord[] {
 /**
  * What the beyond features would report, built by their own code:
  * - deprecations: "flash-lite" shuts down 2026-12-10 (17 days; complete, tone); the price data flags
- *   "pro-previous" (review's fallback) deprecated without a date.
+ *   "pro-stable" (review's fallback) deprecated without a date.
  * - shadow: 42 tone samples, mean similarity 0.87; 5 review samples, mean overlap 0.6.
  * - LiteLLM: "team-proxy" $37.50 left of $50, $12.50 spent, resets 2026-12-01; "eu-proxy" refused the key.
  */
 export function fixtureInsights(config: TieredConfig, book: PriceBook): InsightsView {
   const flagged: Pick<PriceBook, 'describe'> = {
-    describe: (m, at) => ({ ...book.describe(m, at), ...(m.id === 'pro-previous' ? { bundledDeprecated: true } : {}) }),
+    describe: (m, at) => ({ ...book.describe(m, at), ...(m.id === 'pro-stable' ? { bundledDeprecated: true } : {}) }),
   };
   const sample = (kind: AgreementSample['kind'], score: number, i: number): AgreementSample => ({
     at: Date.parse('2026-11-20T12:00:00Z') + i * 60_000,

@@ -98,12 +98,12 @@ describe('cost panel page', { skip }, () => {
     const rows = await p.page
       .locator('#section-deprecations tbody tr')
       .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
-    assert.deepEqual(rows, ['flash-lite', 'pro-previous']);
+    assert.deepEqual(rows, ['flash-lite', 'pro-stable']);
     const dated = '#section-deprecations tr[data-model="flash-lite"]';
     assert.match(await text(dated), /flash-lite\s+gemini · gemini-3\.1-flash-lite/);
     assert.equal(await text(`${dated} [data-field="shutdown"]`), '2026-12-10 (in 17 days)');
     assert.equal(await text(`${dated} [data-field="commands"]`), 'complete, tone');
-    const flagged = '#section-deprecations tr[data-model="pro-previous"]';
+    const flagged = '#section-deprecations tr[data-model="pro-stable"]';
     assert.match(await text(flagged), /gemini · gemini-2\.5-pro/);
     assert.equal(await text(`${flagged} [data-field="shutdown"]`), 'deprecated in the price data');
     assert.equal(await text(`${flagged} [data-field="commands"]`), 'review');
@@ -134,9 +134,9 @@ describe('cost panel page', { skip }, () => {
   });
 
   test('"Swap model" posts swapModel with that model id', async () => {
-    await p.page.locator('#section-deprecations vscode-button[data-swap="pro-previous"]').click();
+    await p.page.locator('#section-deprecations vscode-button[data-swap="pro-stable"]').click();
     const msg = await lastPosted(p, 'swapModel');
-    assert.equal(msg?.modelId, 'pro-previous');
+    assert.equal(msg?.modelId, 'pro-stable');
     assert.match(String(msg?.requestId), /\S/);
     await p.page.waitForFunction(() => document.getElementById('status')?.textContent === 'swapModel done');
     await p.page.locator('#section-deprecations vscode-button[data-swap="flash-lite"]').click();

@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../../src/core/calls/capabilities';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysBetween, deprecationsFor, warningsDue } from '../../src/core/deprecation';
@@ -84,21 +85,51 @@ describe('deprecationsFor', () => {
     assert.equal(list.at(-1)!.modelId, 'b', 'undated entries come last');
   });
 
-  test('with the real price data, the flag matches PriceBook.describe', () => {
+  test('with the real price data and the capabilities table: listed when flagged or dated by the vendor', () => {
     const real = new PriceBook();
     const def = defaultConfig();
     const list = deprecationsFor(def, real, '2026-11-23');
     for (const id of Object.keys(def.models)) {
-      const flagged = real.describe(
-        { ...def.models[id]!, id, providerConfig: def.providers.find((p) => p.id === def.models[id]!.provider)! },
-        new Date('2026-11-23T12:00:00Z'),
-      ).bundledDeprecated;
+      const resolved = {
+        ...def.models[id]!,
+        id,
+        providerConfig: def.providers.find((p) => p.id === def.models[id]!.provider)!,
+      };
+      const flagged = real.describe(resolved, new Date('2026-11-23T12:00:00Z')).bundledDeprecated;
+      const dated = capabilitiesOf(resolved)?.shutdown !== undefined;
       assert.equal(
         list.some((d) => d.modelId === id),
-        flagged,
+        flagged || dated,
         id,
       );
     }
+  });
+
+  test("the vendor's shutdown date in the capabilities table fires the warning for a model in use", () => {
+    const cfg = parseConfig({
+      models: {
+        old: { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 100 },
+        mine: {
+          provider: 'gemini',
+          model: 'gemini-2.5-pro',
+          tier: 'pro',
+          maxOutputTokens: 100,
+          deprecation: '2027-01-01',
+        },
+      },
+      tiers: { lite: ['old'], pro: ['old', 'mine'] },
+    });
+    assert.ok(cfg.ok);
+    const list = deprecationsFor(cfg.config, new PriceBook(), '2026-11-30');
+    const old = list.find((d) => d.modelId === 'old')!;
+    assert.equal(old.source, 'table');
+    assert.equal(old.date, '2026-12-01');
+    assert.match(old.message, /shuts down tomorrow, 2026-12-01; used by complete, tone, review/);
+    assert.equal(list.find((d) => d.modelId === 'mine')!.date, '2027-01-01', "the user's date wins");
+    assert.deepEqual(
+      warningsDue(list, 30, '2026-11-30', {}).map((d) => d.modelId),
+      ['old'],
+    );
   });
 });
 

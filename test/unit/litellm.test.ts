@@ -106,7 +106,7 @@ describe('litellmSetupProblems', () => {
           maxOutputTokens: 100,
           price: { inputPerMTok: 1, outputPerMTok: 2 },
         },
-        'pro-previous': { provider: 'team', model: 'gpt-4.1', tier: 'pro', maxOutputTokens: 100 },
+        'pro-stable': { provider: 'team', model: 'gpt-4.1', tier: 'pro', maxOutputTokens: 100 },
       },
     });
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);

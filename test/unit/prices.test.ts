@@ -357,10 +357,10 @@ describe('bundled lookup rule', () => {
 
 describe('describe', () => {
   test('names the bundled model and the data date', () => {
-    const info = book.describe(resolveModel(defaultConfig(), 'pro-previous'));
-    assert.equal(info.modelId, 'pro-previous');
-    assert.equal(info.bundled?.modelId, 'gemini-2.5-pro');
-    assert.equal(info.bundled?.name, 'Gemini 2.5 Pro');
+    const info = book.describe(resolveModel(defaultConfig(), 'pro-stable'));
+    assert.equal(info.modelId, 'pro-stable');
+    assert.equal(info.bundled?.modelId, 'gemini-3.8-flash');
+    assert.equal(info.bundled?.name, 'Gemini 3.8 Flash');
     assert.equal(info.bundled?.dataVersion, BUNDLED_PRICE_DATA.version);
     assert.equal(info.bundled?.dataDate, BUNDLED_PRICE_DATA.date);
   });

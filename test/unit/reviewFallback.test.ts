@@ -41,8 +41,8 @@ function simulate(
 describe('fallback order', () => {
   test('planAttempts lists each model 1 + retries times, primary first', () => {
     assert.deepEqual(
-      planAttempts(['pro', 'pro-previous'], 2).map((a) => `${a.model}#${a.attempt}`),
-      ['pro#0', 'pro#1', 'pro#2', 'pro-previous#0', 'pro-previous#1', 'pro-previous#2'],
+      planAttempts(['pro', 'pro-stable'], 2).map((a) => `${a.model}#${a.attempt}`),
+      ['pro#0', 'pro#1', 'pro#2', 'pro-stable#0', 'pro-stable#1', 'pro-stable#2'],
     );
     assert.deepEqual(
       planAttempts(['a'], 0).map((a) => a.modelIndex),
@@ -51,9 +51,9 @@ describe('fallback order', () => {
   });
 
   test('transient failures retry with exponential backoff, then move to the next model, then stop', () => {
-    const r = simulate(['pro', 'pro-previous'], 2, () => err('server'));
+    const r = simulate(['pro', 'pro-stable'], 2, () => err('server'));
     assert.equal(r.ok, false);
-    assert.deepEqual(r.tried, ['pro#0', 'pro#1', 'pro#2', 'pro-previous#0', 'pro-previous#1', 'pro-previous#2']);
+    assert.deepEqual(r.tried, ['pro#0', 'pro#1', 'pro#2', 'pro-stable#0', 'pro-stable#1', 'pro-stable#2']);
     assert.deepEqual(r.waits, [500, 1000, 500, 1000]);
   });
 
@@ -88,7 +88,7 @@ describe('fallback order', () => {
   });
 
   test('success on a retry stops the sequence there', () => {
-    const r = simulate(['pro', 'pro-previous'], 2, (m, a) => (m === 'pro' && a < 1 ? err('network') : undefined));
+    const r = simulate(['pro', 'pro-stable'], 2, (m, a) => (m === 'pro' && a < 1 ? err('network') : undefined));
     assert.ok(r.ok);
     assert.deepEqual(r.tried, ['pro#0', 'pro#1']);
   });
@@ -102,8 +102,8 @@ describe('fallback order', () => {
   });
 
   test('the final message names the models tried and that lite is never used', () => {
-    const m = chainFailedMessage('pro', ['pro', 'pro-previous'], err('server'));
-    assert.match(m, /pro, pro-previous/);
+    const m = chainFailedMessage('pro', ['pro', 'pro-stable'], err('server'));
+    assert.match(m, /pro, pro-stable/);
     assert.match(m, /never falls back to a lower tier/);
   });
 });

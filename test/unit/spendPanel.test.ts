@@ -99,7 +99,7 @@ describe('panel data', () => {
         ['flash-lite', 'bundled'],
         ['flash-lite-next', 'bundled'],
         ['pro', 'bundled'],
-        ['pro-previous', 'bundled'],
+        ['pro-stable', 'bundled'],
       ],
     );
     assert.deepEqual(data.proModel, { modelId: 'pro', known: true });
@@ -109,7 +109,7 @@ describe('panel data', () => {
       data.insights?.deprecations.map((d) => [d.modelId, d.date ?? null, d.daysLeft ?? null, d.commands]),
       [
         ['flash-lite', '2026-12-10', 17, ['complete', 'tone']],
-        ['pro-previous', null, null, ['review']],
+        ['pro-stable', null, null, ['review']],
       ],
     );
     assert.equal(data.insights?.shadow.tone.samples, 42);
