@@ -2,7 +2,14 @@
 // function calling and automatic stream continuation (which re-sends a dropped stream) are off,
 // and no httpOptions.retryOptions are set (the SDK retries only when they are). The SDK's own
 // per-attempt timeout is left unset too: it aborts like a user would, so our timer owns timeouts.
-import { GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponse } from '@google/genai';
+import {
+  GoogleGenAI,
+  type Content,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+  type ThinkingConfig,
+  type ThinkingLevel,
+} from '@google/genai';
 import type { ProviderConfig } from '../core/config';
 import { TieredError } from '../core/errors';
 import { normalizeGeminiUsage } from '../core/usage';
@@ -32,6 +39,19 @@ export function toGeminiContents(request: Pick<ModelRequest, 'messages'>): { sys
     .filter((m) => m.role !== 'system')
     .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
   return { system, contents };
+}
+
+/**
+ * Gemini's thinking control. Gemini 3: `thinkingConfig.thinkingLevel`, the SDK's ThinkingLevel enum
+ * spelled MINIMAL | LOW | MEDIUM | HIGH (node_modules/@google/genai genai.d.ts `enum ThinkingLevel`;
+ * https://ai.google.dev/gemini-api/docs/thinking). Gemini 2.5: `thinkingConfig.thinkingBudget` in
+ * tokens (0 off where allowed). Never both: that is a 400. OpenAI-style controls are not Gemini's.
+ */
+export function geminiThinking(request: Pick<ModelRequest, 'reasoning'>): ThinkingConfig | undefined {
+  const r = request.reasoning;
+  if (r?.param === 'thinkingLevel') return { thinkingLevel: r.value.toUpperCase() as ThinkingLevel };
+  if (r?.param === 'thinkingBudget') return { thinkingBudget: r.value };
+  return undefined;
 }
 
 function chunkText(chunk: GenerateContentResponse): string {
@@ -75,8 +95,10 @@ export class GeminiModelClient implements ModelClient {
     this.requireChat(request);
     return runCall(this.context(request.model), request, onText, async (control): Promise<StreamOutcome> => {
       const { system, contents } = toGeminiContents(request);
+      const thinkingConfig = geminiThinking(request);
       const config: GenerateContentConfig = {
         maxOutputTokens: request.maxOutputTokens,
+        ...(thinkingConfig ? { thinkingConfig } : {}),
         ...(system ? { systemInstruction: system } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.stop?.length ? { stopSequences: request.stop } : {}),

@@ -98,23 +98,112 @@ function isQuota(error: Json | undefined): boolean {
   return typeof error.message === 'string' && QUOTA_WORDS.test(error.message);
 }
 
+/** A key that is wrong, missing or restricted: the user must change the key, nothing else helps. */
 function isBadKey(error: Json | undefined): boolean {
   const details = Array.isArray(error?.details) ? error.details : [];
-  if (details.some((d) => obj(d)?.reason === 'API_KEY_INVALID')) return true;
+  // Google ErrorInfo reasons: https://cloud.google.com/apis/design/errors (API_KEY_INVALID, API_KEY_SERVICE_BLOCKED, …)
+  if (details.some((d) => /^API_KEY_/.test(String(obj(d)?.reason ?? '')))) return true;
   return (
-    typeof error?.message === 'string' && /api key not valid|invalid api key|incorrect api key/i.test(error.message)
+    typeof error?.message === 'string' &&
+    // "Method doesn't allow unregistered callers" is Google's answer to a request without a key.
+    /api[ _-]?key|unregistered callers|invalid authentication|incorrect api key/i.test(error.message)
   );
 }
 
+/**
+ * A 403 that refuses this model or this country for a key that is otherwise fine. OpenAI:
+ * `unsupported_country_region_territory` (https://github.com/continuedev/continue/issues/11449) and
+ * "Project … does not have access to model …" (https://community.openai.com/t/403-project-does-not-have-access-to-model/);
+ * Google: PERMISSION_DENIED for anything but the key (https://ai.google.dev/gemini-api/docs/troubleshooting ,
+ * "403 PERMISSION_DENIED: Your API key doesn't have the required permissions" is the key case).
+ */
+function isDenied(error: Json | undefined): boolean {
+  if (!error || isBadKey(error)) return false;
+  if (error.code === 'unsupported_country_region_territory' || error.type === 'request_forbidden') return true;
+  const message = typeof error.message === 'string' ? error.message : '';
+  if (/country|region|territory|(have|has) access to (the )?model|not allowed to use/i.test(message)) return true;
+  return error.status === 'PERMISSION_DENIED';
+}
+
+/**
+ * LiteLLM's budget refusal: type `budget_exceeded` (429 since https://github.com/BerriAI/litellm/pull/37000),
+ * 400 "Budget has been exceeded!" on older proxies, "ExceededBudget" for end users and "crossed budget"
+ * for a router deployment (https://github.com/BerriAI/litellm/issues/14144). Waiting does not help.
+ */
+function isBudgetExceeded(error: Json | undefined): boolean {
+  if (!error) return false;
+  if (error.type === 'budget_exceeded' || error.code === 'budget_exceeded') return true;
+  return (
+    typeof error.message === 'string' && /budget has been exceeded|exceededbudget|crossed budget/i.test(error.message)
+  );
+}
+
+/**
+ * llama.cpp answers a parameter it does not take with HTTP 500 `server_error` "Unsupported param: suffix"
+ * (tools/server/server-common.cpp oaicompat_completion_params_parse; https://github.com/ggml-org/llama.cpp/issues/12591):
+ * a configuration problem that repeats on every request, not a transient fault.
+ */
+function isUnsupportedParam(error: Json | undefined): boolean {
+  return typeof error?.message === 'string' && /^Unsupported param(eter)?:/i.test(error.message);
+}
+
 function reasonForStatus(status: number, error: Json | undefined): ErrorReason {
-  if (status === 401 || status === 403) return 'auth';
+  if (isBudgetExceeded(error)) return 'quota';
+  if (status === 401) return 'auth';
+  if (status === 403) return isDenied(error) ? 'denied' : 'auth';
   if (status === 400 && isBadKey(error)) return 'auth';
   if (status === 402) return 'quota';
   if (status === 404) return 'modelNotFound';
   if (status === 408) return 'timeout';
   if (status === 429) return isQuota(error) ? 'quota' : 'rateLimit';
-  if (status >= 500) return 'server';
+  if (status >= 500) return isUnsupportedParam(error) ? 'badRequest' : 'server';
   return 'badRequest';
+}
+
+/** Field names Google's messages use, as Tiered's settings name them. */
+const GOOGLE_FIELDS: [RegExp, string][] = [
+  [/thinking[ _]?level/i, 'thinkingConfig.thinkingLevel'],
+  [/thinking[ _]?budget/i, 'thinkingConfig.thinkingBudget'],
+  [/max[ _]?output[ _]?tokens/i, 'maxOutputTokens'],
+  [/temperature/i, 'temperature'],
+  [/response[ _]?(json[ _]?)?schema|response[ _]?mime/i, 'responseJsonSchema'],
+];
+
+/**
+ * The request parameter an error names: OpenAI's `param` (https://platform.openai.com/docs/guides/error-codes),
+ * Google's BadRequest fieldViolations (https://cloud.google.com/apis/design/errors#error_details) or a
+ * field named in its message, and the wordings of the local servers (llama.cpp "Unsupported param: x",
+ * OpenAI "Unrecognized request argument supplied: x", vLLM "suffix is not currently supported",
+ * Ollama "… does not support insert" for a `suffix`).
+ */
+export function errorParam(error: Json | undefined): string | undefined {
+  if (!error) return undefined;
+  if (typeof error.param === 'string' && error.param && error.param !== 'None') return error.param;
+  const details = Array.isArray(error.details) ? error.details : [];
+  for (const d of details) {
+    const violations = obj(d)?.fieldViolations;
+    const field = Array.isArray(violations) ? obj(violations[0])?.field : undefined;
+    if (typeof field === 'string' && field) return field;
+  }
+  const message = typeof error.message === 'string' ? error.message : '';
+  const named =
+    /Unsupported param(?:eter)?: '?([\w.]+)'?/i.exec(message) ??
+    /Unrecognized request argument supplied: ([\w.]+)/i.exec(message) ??
+    /Unsupported value: '([\w.]+)'/i.exec(message) ??
+    /Unknown name "([\w.]+)"/.exec(message) ??
+    /^([\w.]+) is not currently supported/i.exec(message);
+  if (named) return named[1];
+  if (/does not support insert/i.test(message)) return 'suffix';
+  if (error.status !== undefined) return GOOGLE_FIELDS.find(([re]) => re.test(message))?.[1];
+  return undefined;
+}
+
+/** The provider's own error code: OpenAI `code` (or `type`), Google `status` (INVALID_ARGUMENT, …). */
+export function errorCode(error: Json | undefined): string | undefined {
+  if (!error) return undefined;
+  // Numeric codes (LiteLLM "429", llama.cpp 500) repeat the HTTP status; the type says more.
+  for (const v of [error.code, error.status, error.type]) if (typeof v === 'string' && v && !/^\d+$/.test(v)) return v;
+  return undefined;
 }
 
 const NETWORK_CODES =
@@ -158,8 +247,11 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
   if (err instanceof TieredError) return err;
   const partial = control?.partial();
   const base = { provider: ctx.providerId, cause: err, ...(partial ? { partial } : {}) };
-  const make = (reason: ErrorReason, extra?: string, details: { status?: number; retryAfterMs?: number } = {}) =>
-    new TieredError(reason, describe(reason, ctx, extra), { ...base, ...details });
+  const make = (
+    reason: ErrorReason,
+    extra?: string,
+    details: { status?: number; retryAfterMs?: number; param?: string; code?: string } = {},
+  ) => new TieredError(reason, describe(reason, ctx, extra), { ...base, ...details });
   const quote = (text: string, max = 300) => redact(text, ctx.apiKey ? [ctx.apiKey] : []).slice(0, max);
 
   // Our own abort wins: the SDKs surface it as AbortError, APIUserAbortError or a silent end.
@@ -177,9 +269,13 @@ export function mapProviderError(err: unknown, ctx: ErrorContext, control?: Call
     const retryAfterMs = retryAfterOf(failure);
     const serverText = typeof failure.error?.message === 'string' ? failure.error.message : '';
     const quoted = serverText ? `: ${quote(serverText)}` : '';
+    const param = errorParam(failure.error);
+    const code = errorCode(failure.error);
     return make(reason, `HTTP ${failure.status}${quoted}`, {
       status: failure.status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(param ? { param } : {}),
+      ...(code ? { code } : {}),
     });
   }
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) return make('cancelled');

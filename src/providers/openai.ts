@@ -1,17 +1,20 @@
-// OpenAI and OpenAI-compatible servers (OpenRouter, LiteLLM, Ollama, LM Studio, llama.cpp) through
-// the official `openai` SDK: streamed chat with the usage chunk, and FIM via /v1/completions.
+// OpenAI and OpenAI-compatible servers (OpenRouter, LiteLLM, Ollama, LM Studio, llama.cpp, vLLM)
+// through the official `openai` SDK: streamed chat with the usage chunk, and FIM per server dialect.
+// Core decides every value (core/calls/capabilities.ts); this file only puts it on the wire.
 //
-// Output cap field: api.openai.com gets `max_completion_tokens` (its reasoning models reject
-// `max_tokens`); every other base URL gets `max_tokens`, the one field compatible servers honour.
+// Output cap field: `request.outputCapField` (decided per model family). Without one, the old host
+// rule: api.openai.com gets `max_completion_tokens`, other base URLs `max_tokens`.
 // The legacy /v1/completions endpoint (FIM) always takes `max_tokens`.
 import OpenAI from 'openai';
+import type { Stream } from 'openai/core/streaming';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsStreaming } from 'openai/resources/completions';
 import type { ProviderConfig } from '../core/config';
 import { normalizeOpenAIUsage, openAIReportedCost } from '../core/usage';
-import type { Logger, ModelClient, ModelRequest, ModelResponse } from '../core/types';
+import type { FimPrompt, Logger, ModelClient, ModelRequest, ModelResponse } from '../core/types';
 import type { CallControl } from './callControl';
 import type { ErrorContext } from './mapError';
+import { infillBody, infillFinishReason, infillUrl, infillUsage, type InfillEvent } from './infill';
 import { invalidResponse, runCall, type StreamOutcome } from './runCall';
 
 /** Our whole-call timer must fire first; the SDK's own (headers only) is a backstop. */
@@ -69,13 +72,34 @@ export class OpenAIModelClient implements ModelClient {
   }
 
   stream(request: ModelRequest, onText?: (delta: string) => void): Promise<ModelResponse> {
-    return runCall(this.context(request.model), request, onText, (control) =>
-      request.fim ? this.fim(request, request.fim, control) : this.chat(request, control),
-    );
+    return runCall(this.context(request.model), request, onText, (control) => {
+      if (!request.fim) return this.chat(request, control);
+      if (request.fim.dialect === 'infill') return this.infill(request, request.fim, control);
+      return this.fim(request, request.fim, control);
+    });
   }
 
   private options(request: ModelRequest, control: CallControl) {
     return { signal: control.signal, timeout: request.timeoutMs + SDK_TIMEOUT_MARGIN_MS, maxRetries: 0 };
+  }
+
+  private capField(request: ModelRequest): 'max_completion_tokens' | 'max_tokens' {
+    return request.outputCapField ?? (this.maxCompletionTokens ? 'max_completion_tokens' : 'max_tokens');
+  }
+
+  /**
+   * The reasoning control as this server spells it: top-level `reasoning_effort` (OpenAI chat, Azure,
+   * LiteLLM, Ollama; https://platform.openai.com/docs/api-reference/chat/create#chat-create-reasoning_effort)
+   * or OpenRouter's `reasoning: { effort }` (https://openrouter.ai/docs/use-cases/reasoning-tokens).
+   * Gemini's thinking controls never belong here.
+   */
+  private reasoning(request: ModelRequest): Record<string, unknown> {
+    const r = request.reasoning;
+    if (!r) return {};
+    if (r.param === 'reasoning_effort') return { reasoning_effort: r.value };
+    if (r.param === 'openrouter') return { reasoning: { effort: r.value } };
+    this.logger.debug(`${this.provider.id}/${request.model}: ${r.param} is a Gemini control; not sent`);
+    return {};
   }
 
   private async chat(request: ModelRequest, control: CallControl): Promise<StreamOutcome> {
@@ -84,9 +108,8 @@ export class OpenAIModelClient implements ModelClient {
       messages: (request.messages ?? []).map((m) => ({ role: m.role, content: m.content })),
       stream: true,
       stream_options: { include_usage: true },
-      ...(this.maxCompletionTokens
-        ? { max_completion_tokens: request.maxOutputTokens }
-        : { max_tokens: request.maxOutputTokens }),
+      [this.capField(request)]: request.maxOutputTokens,
+      ...this.reasoning(request),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.stop?.length ? { stop: request.stop } : {}),
       ...(request.jsonSchema
@@ -104,15 +127,19 @@ export class OpenAIModelClient implements ModelClient {
     return this.read(request, data, response, control);
   }
 
-  private async fim(
-    request: ModelRequest,
-    fim: { prefix: string; suffix: string },
-    control: CallControl,
-  ): Promise<StreamOutcome> {
+  /**
+   * /v1/completions FIM. `suffix` dialect (Ollama): prompt + suffix, which Ollama maps to its insert
+   * template (https://github.com/ollama/ollama/blob/main/openai/openai.go CompletionRequest.Suffix);
+   * an empty suffix would switch Ollama to the chat template, so none is sent then. `template`
+   * (vLLM, LM Studio, which refuse or ignore `suffix`): the model's FIM tokens are already in
+   * `fim.prompt`, and the stop tokens in `request.stop`.
+   */
+  private async fim(request: ModelRequest, fim: FimPrompt, control: CallControl): Promise<StreamOutcome> {
+    const template = fim.dialect === 'template';
     const body: CompletionCreateParamsStreaming = {
       model: request.model,
-      prompt: fim.prefix,
-      suffix: fim.suffix,
+      prompt: template ? (fim.prompt ?? fim.prefix) : fim.prefix,
+      ...(!template && fim.suffix ? { suffix: fim.suffix } : {}),
       max_tokens: request.maxOutputTokens,
       stream: true,
       stream_options: { include_usage: true },
@@ -125,12 +152,39 @@ export class OpenAIModelClient implements ModelClient {
     return this.read(request, data, response, control);
   }
 
-  private async read(
+  /**
+   * llama.cpp `/infill` through the SDK's own request machinery (an absolute URL, so the same
+   * signal, timeout, no-retry and error mapping as every other call). Its stream is plain
+   * `data: {...}` events without `[DONE]`; the last event has `stop: true` and the totals.
+   */
+  private async infill(request: ModelRequest, fim: FimPrompt, control: CallControl): Promise<StreamOutcome> {
+    const { data, response } = await this.client
+      .post<Stream<InfillEvent>>(infillUrl(this.provider.baseUrl), {
+        body: infillBody(request, fim),
+        stream: true,
+        ...this.options(request, control),
+      })
+      .withResponse();
+    this.requireEventStream(request, response, data, control);
+    const out: StreamOutcome = { events: 0 };
+    for await (const event of data) {
+      out.events++;
+      if (event.model) out.servedModel = event.model;
+      control.addText(typeof event.content === 'string' ? event.content : '');
+      if (event.stop === true) {
+        out.finishReason = infillFinishReason(event);
+        control.usage = infillUsage(event) ?? control.usage;
+      }
+    }
+    return out;
+  }
+
+  private requireEventStream(
     request: ModelRequest,
-    stream: AsyncIterable<Chunk> & { controller: AbortController },
     response: Response,
+    stream: { controller: AbortController },
     control: CallControl,
-  ): Promise<StreamOutcome> {
+  ): void {
     const contentType = response.headers.get('content-type');
     if (contentType && !contentType.includes('text/event-stream')) {
       stream.controller.abort(); // release the socket; the body is not ours to read
@@ -140,6 +194,15 @@ export class OpenAIModelClient implements ModelClient {
         `expected an event stream, got "${contentType.slice(0, 60)}"`,
       );
     }
+  }
+
+  private async read(
+    request: ModelRequest,
+    stream: AsyncIterable<Chunk> & { controller: AbortController },
+    response: Response,
+    control: CallControl,
+  ): Promise<StreamOutcome> {
+    this.requireEventStream(request, response, stream, control);
     const out: StreamOutcome = { events: 0 };
     let usageCost: number | undefined;
     for await (const chunk of stream) {

@@ -79,7 +79,13 @@ describe('usage → cost on the wire equals the price data', () => {
           text,
           usage: { promptTokens: c.promptTokens, cachedTokens: c.cachedTokens, reasoningTokens: c.reasoningTokens },
         });
-        const response = await client.stream(chat(modelName, 'price me'));
+        // The cap field the gpt-5 family takes (core decides it per family); room for the reasoning.
+        const response = await client.stream(
+          chat(modelName, 'price me', {
+            maxOutputTokens: 4096,
+            ...(kind === 'openai' ? { outputCapField: 'max_completion_tokens' as const } : {}),
+          }),
+        );
         assert.ok(response.usage, 'usage arrived');
         const visibleOut = Math.ceil(text.length / 4);
         // What the price data bills for the raw numbers the server sent.

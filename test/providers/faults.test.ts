@@ -12,7 +12,8 @@ import { KEY, assertReason, chat, providerFor, rejection } from './helpers';
 interface Case {
   name: string;
   fault: Fault;
-  reason: ErrorReason;
+  /** One reason for both adapters, or one per adapter where the providers' bodies differ. */
+  reason: ErrorReason | Record<'openai' | 'gemini', ErrorReason>;
   status?: number;
   retryAfterMs?: number | 'some';
   /** The error must carry text streamed before the failure. */
@@ -22,7 +23,15 @@ interface Case {
 
 const CASES: Case[] = [
   { name: '401', fault: faults.status(401), reason: 'auth', status: 401 },
-  { name: '403', fault: faults.status(403), reason: 'auth', status: 403 },
+  // The server's default 403 bodies: OpenAI "You are not allowed to use this model." (model access),
+  // Google "Method doesn't allow unregistered callers." (a request without a key).
+  { name: '403', fault: faults.status(403), reason: { openai: 'denied', gemini: 'auth' }, status: 403 },
+  {
+    name: '403 naming the key',
+    fault: faults.status(403, { message: 'Incorrect API key provided.' }),
+    reason: 'auth',
+    status: 403,
+  },
   { name: '400', fault: faults.status(400), reason: 'badRequest', status: 400 },
   { name: '404 unknown model', fault: faults.status(404), reason: 'modelNotFound', status: 404 },
   {
@@ -70,12 +79,13 @@ for (const kind of ['openai', 'gemini'] as const) {
     beforeEach(() => server.reset());
 
     for (const c of CASES) {
-      test(`${c.name} → ${c.reason}`, async () => {
+      const reason = typeof c.reason === 'string' ? c.reason : c.reason[kind];
+      test(`${c.name} → ${reason}`, async () => {
         server.fault(c.fault);
         const err = await rejection(() =>
           client.stream(chat('m-1', 'tell me something', { timeoutMs: c.timeoutMs ?? 10_000 })),
         );
-        assertReason(err, c.reason);
+        assertReason(err, reason);
         assert.equal(server.log.length, 1, 'exactly one request per call');
         assert.equal(err.details.provider, `faulty-${kind}`);
         assert.equal(err.details.status, c.status);
