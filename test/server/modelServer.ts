@@ -219,6 +219,12 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           ? describeOpenAI(route, entry.body)
           : describeGemini(decodeURIComponent(gemini![2]!), gemini![3] === 'streamGenerateContent', entry.body);
     const sreq: ScriptRequest = { ...described, route, flavour, body: entry.body };
+    // Ollama's ChatCompletionRequest has max_tokens only; max_completion_tokens is silently ignored
+    // (ollama openai/openai.go), so it caps nothing there.
+    if (flavour === 'ollama' && route !== 'llamacpp.infill') {
+      const max = (entry.body as { max_tokens?: unknown } | undefined)?.max_tokens;
+      sreq.maxTokens = typeof max === 'number' ? max : undefined;
+    }
     entry.route = route;
     entry.model = sreq.model;
     entry.stream = sreq.stream;

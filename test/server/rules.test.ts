@@ -365,6 +365,8 @@ describe('strict server: local servers and gateways', () => {
       (effort.body.error as Json).message,
       `invalid reasoning value: 'minimal' (must be "high", "medium", "low", or "none")`,
     );
+    const ignored = await call(`${base}/chat/completions`, chat('qwen3', { max_completion_tokens: 1 }));
+    assert.equal((ignored.body.choices as Json[])[0]!.finish_reason, 'stop', 'max_completion_tokens is ignored');
     const version = await fetch(`${server.url}/ollama/api/version`);
     assert.match(((await version.json()) as { version: string }).version, /^0\.12\./);
   });

@@ -53,9 +53,11 @@ export function ollamaRules(
 ): RuleVerdict {
   const b = obj(body);
   const temperature = typeof b.temperature === 'number' ? b.temperature : undefined;
-  // reasoning_effort: high | medium | low | none (ollama 0.12, openai/openai.go FromChatRequest /
-  // FromCompleteRequest): "invalid reasoning value: '%s' (must be "high", "medium", "low", or "none")".
-  const effort = obj(b.reasoning).effort ?? b.reasoning_effort;
+  // Chat reasoning_effort / reasoning.effort: high | medium | low | none in 0.12 (openai/openai.go
+  // FromChatRequest): "invalid reasoning value: '%s' (must be "high", "medium", "low", or "none")".
+  // Later releases also map minimal/xhigh; 0.12 is what /ollama/api/version reports. /v1/completions
+  // has no reasoning field (ignored there).
+  const effort = route === 'openai.chat' ? (obj(b.reasoning).effort ?? b.reasoning_effort) : undefined;
   if (effort !== undefined && effort !== '' && !['high', 'medium', 'low', 'none'].includes(String(effort)))
     return {
       temperature,
