@@ -38,7 +38,8 @@ export interface HostRunResult {
   timedOut: boolean;
 }
 
-export const SUITE_DIR = path.join(REPO_ROOT, 'out', 'test', 'host', 'suite');
+/** The compiled specs next to this compiled file (out/, or a helper's own outDir). */
+export const SUITE_DIR = path.join(__dirname, 'suite');
 
 /** vscode-remote URI of a path on the code-server machine, as the workbench resolves it. */
 export function remoteUri(server: CodeServer, absPath: string): string {
