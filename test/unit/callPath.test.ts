@@ -327,3 +327,138 @@ describe('call path: a pinned model', () => {
     assert.equal(h.calls.length, 0);
   });
 });
+
+describe('call path: models that cannot answer', () => {
+  const rejected = (param: string) =>
+    new TieredError(
+      'badRequest',
+      `Provider "p" rejected the request (model "lite-a", HTTP 400: Unsupported value: '${param}')`,
+      {
+        status: 400,
+        param,
+        code: 'unsupported_value',
+      },
+    );
+
+  test('an answer that spent the whole cap with no text is billed as truncated and the next model answers', async () => {
+    const h = harness(async (req) =>
+      req.model === 'lite-a'
+        ? { text: '', usage: { ...usage(10, 100), reasoningTokens: 100 }, finishReason: 'length' }
+        : { text: 'done', usage: usage(10, 3), ttftMs: 5 },
+    );
+    const result = await h.path.run(spec({ command: 'complete' }));
+    assert.equal(result.text, 'done');
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['lite-a', 'lite-cheap'],
+    );
+    const first = h.budget.records[0]!;
+    assert.equal(first.outcome, 'error');
+    assert.equal(first.reason, 'truncated');
+    assert.equal(first.reasoningTokens, 100, 'the thinking is billed');
+    assert.ok(first.costUsd > 0);
+  });
+
+  test('an answer that ends at the cap with text is kept (the caller post-processes it)', async () => {
+    const h = harness(async () => ({ text: 'partial', usage: usage(10, 100), finishReason: 'length' }));
+    const result = await h.path.run(spec({ command: 'complete' }));
+    assert.equal(result.text, 'partial');
+    assert.equal(h.budget.records[0]!.outcome, 'ok');
+  });
+
+  test('a 400 naming a parameter skips that model for the session: told once, next model answers, never re-sent', async () => {
+    const problems: string[] = [];
+    const cfg = config();
+    const budget = new FakeBudget();
+    const calls: string[] = [];
+    const path = new CallPath({
+      config: () => cfg,
+      budget,
+      pricing,
+      client: async () => ({
+        kind: 'openai',
+        stream: async (req) => {
+          calls.push(req.model);
+          if (req.model === 'lite-a') throw rejected('temperature');
+          return { text: 'ok', usage: usage(5, 2) };
+        },
+      }),
+      clock: { now: () => 1_700_000_000_000 },
+      logger: { info() {}, warn() {}, error() {}, debug() {} },
+      windowId: 'w1',
+      sleep: async () => {},
+      onModelProblem: (p) => problems.push(`${p.modelId} ${p.setting} next=${p.next} ${p.error.details.param}`),
+    });
+    for (let i = 0; i < 3; i++) assert.equal((await path.run(spec({ command: 'complete' }))).text, 'ok');
+    assert.deepEqual(calls, ['lite-a', 'lite-cheap', 'lite-cheap', 'lite-cheap']);
+    assert.deepEqual(problems, ['l1 tiered.models.l1 next=l2 temperature']);
+  });
+
+  test('when every model of the chain is skipped, the call fails at once with the first problem and sends nothing', async () => {
+    const cfg = config({ tiers: { lite: ['l1'], pro: ['p1', 'p2'] } });
+    const h = harness(async () => {
+      throw rejected('reasoning_effort');
+    }, cfg);
+    await assert.rejects(h.path.run(spec({ command: 'complete' })), (e) => TieredError.is(e, 'badRequest'));
+    await assert.rejects(h.path.run(spec({ command: 'complete' })), (e) => TieredError.is(e, 'badRequest'));
+    assert.equal(h.calls.length, 1, 'the skipped model is not asked again');
+  });
+
+  test('a new configuration forgets the skipped models', async () => {
+    let cfg = config();
+    let fail = true;
+    const budget = new FakeBudget();
+    const calls: string[] = [];
+    const path = new CallPath({
+      config: () => cfg,
+      budget,
+      pricing,
+      client: async () => ({
+        kind: 'openai',
+        stream: async (req) => {
+          calls.push(req.model);
+          if (req.model === 'lite-a' && fail) throw rejected('temperature');
+          return { text: 'ok', usage: usage(5, 2) };
+        },
+      }),
+      clock: { now: () => 1_700_000_000_000 },
+      logger: { info() {}, warn() {}, error() {}, debug() {} },
+      windowId: 'w1',
+      sleep: async () => {},
+    });
+    await path.run(spec({ command: 'complete' }));
+    fail = false;
+    cfg = config();
+    await path.run(spec({ command: 'complete' }));
+    assert.deepEqual(calls, ['lite-a', 'lite-cheap', 'lite-a']);
+  });
+
+  test('a 400 about the input size does not skip the model', async () => {
+    const h = harness(async (req) => {
+      if (req.model === 'lite-a')
+        throw new TieredError('badRequest', 'HTTP 400: maximum context length is 128000 tokens', {
+          status: 400,
+          code: 'context_length_exceeded',
+        });
+      return { text: 'ok', usage: usage(5, 2) };
+    });
+    await h.path.run(spec({ command: 'complete' }));
+    await h.path.run(spec({ command: 'complete' }));
+    assert.deepEqual(
+      h.calls.map((c) => c.model),
+      ['lite-a', 'lite-cheap', 'lite-a', 'lite-cheap'],
+    );
+  });
+
+  test('a response served by another model is priced as that model and recorded', async () => {
+    const h = harness(async () => ({ text: 'ok', usage: usage(1000, 100), servedModel: 'pro-b' }));
+    const result = await h.path.run(spec());
+    const asServed = 1000 * RATES['pro-b']![0] + 100 * RATES['pro-b']![1];
+    assert.equal(result.costUsd, asServed);
+    assert.equal(h.budget.records[0]!.served, 'pro-b');
+    // A dated snapshot of the same model is the same model.
+    const same = harness(async () => ({ text: 'ok', usage: usage(1000, 100), servedModel: 'pro-a-2026-01-01' }));
+    await same.path.run(spec());
+    assert.equal(same.budget.records[0]!.served, undefined);
+  });
+});
