@@ -197,4 +197,23 @@ describe('Gemini adapter sends one request per call', () => {
     assertReason(await rejection(() => client.stream(chat('gemini-local', 'hi'))), 'server');
     assert.equal(server.log.length, 1);
   });
+
+  test('thinkingLevel → thinkingConfig.thinkingLevel in the SDK enum spelling; thinkingBudget as is', async () => {
+    const client = createModelClient(providerFor(server, 'gemini'), KEY);
+    server.reset();
+    await client.stream(
+      chat('gemini-3.5-flash-lite', 'hi', { reasoning: { param: 'thinkingLevel', value: 'minimal' } }),
+    );
+    const config = (b: unknown) => (b as { generationConfig: Record<string, unknown> }).generationConfig;
+    assert.deepEqual(config(server.log[0]!.body).thinkingConfig, { thinkingLevel: 'MINIMAL' });
+    assert.equal(server.log[0]!.effort, 'minimal');
+    await client.stream(chat('gemini-2.5-flash', 'hi', { reasoning: { param: 'thinkingBudget', value: 0 } }));
+    assert.deepEqual(config(server.log[1]!.body).thinkingConfig, { thinkingBudget: 0 });
+    assert.equal(server.log[1]!.effort, 'none');
+    // An OpenAI-style control is not Gemini's: nothing is sent, and no temperature unless given.
+    await client.stream(chat('gemini-3.5-flash', 'hi', { reasoning: { param: 'reasoning_effort', value: 'low' } }));
+    assert.equal(config(server.log[2]!.body).thinkingConfig, undefined);
+    assert.equal(config(server.log[2]!.body).temperature, undefined);
+    assert.deepEqual(server.rejected(), []);
+  });
 });

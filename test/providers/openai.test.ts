@@ -206,4 +206,137 @@ describe('OpenAI adapter', () => {
     assert.equal(openAIFinishReason('length'), 'length');
     assert.equal(openAIFinishReason('content_filter'), 'contentFilter');
   });
+
+  test('cap field from the request, whatever the host; reasoning_effort at the top level', async () => {
+    await client.stream(
+      chat('gpt-5-mini', 'hi', {
+        outputCapField: 'max_completion_tokens',
+        reasoning: { param: 'reasoning_effort', value: 'minimal' },
+      }),
+    );
+    const body = server.log[0]!.body as Record<string, unknown>;
+    assert.equal(body.max_completion_tokens, 256);
+    assert.equal(body.max_tokens, undefined);
+    assert.equal(body.reasoning_effort, 'minimal');
+    assert.equal(server.log[0]!.effort, 'minimal');
+    assert.deepEqual(server.rejected(), []);
+  });
+
+  test("OpenRouter's reasoning object; Gemini thinking controls are never sent to an OpenAI-style server", async () => {
+    const openrouter = createModelClient(
+      { id: 'openrouter', kind: 'openai', baseUrl: server.baseUrl('openrouter'), timeoutMs: 30_000 },
+      KEY,
+    );
+    await openrouter.stream(chat('openai/gpt-5-mini', 'hi', { reasoning: { param: 'openrouter', value: 'low' } }));
+    const body = server.log[0]!.body as Record<string, unknown>;
+    assert.deepEqual(body.reasoning, { effort: 'low' });
+    assert.equal(body.reasoning_effort, undefined);
+    await client.stream(chat('gpt-local', 'hi', { reasoning: { param: 'thinkingLevel', value: 'low' } }));
+    const plain = server.log[1]!.body as Record<string, unknown>;
+    assert.equal(plain.reasoning, undefined);
+    assert.equal(plain.reasoning_effort, undefined);
+    assert.equal(plain.thinkingConfig, undefined);
+  });
+
+  test('FIM template dialect: the FIM prompt as is, no suffix, stop from the request', async () => {
+    const vllm = createModelClient(
+      { id: 'vllm', kind: 'openai', baseUrl: server.baseUrl('vllm'), timeoutMs: 30_000 },
+      KEY,
+    );
+    const prompt = '<|fim_prefix|>a = <|fim_suffix|>\n<|fim_middle|>';
+    await vllm.stream({
+      model: 'Qwen/Qwen2.5-Coder-7B',
+      fim: { prefix: 'a = ', suffix: '\n', dialect: 'template', prompt },
+      stop: ['<|endoftext|>'],
+      maxOutputTokens: 16,
+      timeoutMs: 10_000,
+    });
+    const body = server.log[0]!.body as Record<string, unknown>;
+    assert.equal(server.log[0]!.path, '/vllm/v1/completions');
+    assert.equal(body.prompt, prompt);
+    assert.ok(!('suffix' in body));
+    assert.deepEqual(body.stop, ['<|endoftext|>']);
+    assert.deepEqual(server.rejected(), []);
+  });
+
+  describe('llama.cpp /infill', () => {
+    let llama: ModelClient;
+    before(() => {
+      llama = createModelClient(
+        { id: 'llamacpp', kind: 'openai', baseUrl: `${server.baseUrl('llamacpp')}/`, timeoutMs: 30_000 },
+        KEY,
+      );
+    });
+    const infill = (extra: Partial<Parameters<ModelClient['stream']>[0]> = {}) => ({
+      model: 'qwen2.5-coder-7b',
+      fim: { prefix: 'function add(a, b) {\n  return ', suffix: '\n}\n', dialect: 'infill' as const },
+      maxOutputTokens: 64,
+      timeoutMs: 10_000,
+      ...extra,
+    });
+
+    test('POST <root>/infill (base URL without /v1), temperature and stop only when given', async () => {
+      const deltas: string[] = [];
+      const result = await llama.stream(infill({ temperature: 0.1, stop: ['\n\n'] }), (d) => deltas.push(d));
+      const entry = server.log[0]!;
+      assert.equal(entry.path, '/llamacpp/infill');
+      assert.equal(entry.headers.authorization, `Bearer ${KEY}`);
+      assert.deepEqual(entry.body, {
+        model: 'qwen2.5-coder-7b',
+        input_prefix: 'function add(a, b) {\n  return ',
+        input_suffix: '\n}\n',
+        input_extra: [],
+        n_predict: 64,
+        stream: true,
+        cache_prompt: true,
+        temperature: 0.1,
+        stop: ['\n\n'],
+      });
+      const expected = defaultReply({
+        model: 'qwen2.5-coder-7b',
+        messages: [],
+        fim: { prefix: 'function add(a, b) {\n  return ', suffix: '' },
+      });
+      assert.equal(result.text, expected);
+      assert.ok(deltas.length > 1, 'streamed');
+      assert.deepEqual(result.usage, {
+        inputTokens: countTokens('function add(a, b) {\n  return \n\n}\n'),
+        cachedInputTokens: 0,
+        outputTokens: countTokens(expected),
+        reasoningTokens: 0,
+      });
+      assert.equal(result.finishReason, 'stop');
+      assert.equal(typeof result.ttftMs, 'number');
+    });
+
+    test('n_predict reached: stop_type limit → finishReason length', async () => {
+      server.enqueue({ text: 'x'.repeat(400) });
+      const result = await llama.stream(infill({ maxOutputTokens: 5 }));
+      assert.equal(result.finishReason, 'length');
+      assert.equal(result.text.length, 20);
+      assert.equal(result.usage?.outputTokens, 5);
+    });
+
+    test('errors map like the other calls: HTTP status and body; a cut stream is network with the partial', async () => {
+      server.fault({ kind: 'status', status: 503 });
+      const err = await rejection(() => llama.stream(infill()));
+      assertReason(err, 'server');
+      assert.equal(err.details.status, 503);
+      assert.match(err.message, /"llamacpp".*"qwen2\.5-coder-7b"/);
+      server.fault({ kind: 'cut', afterChunks: 3 });
+      const cut = await rejection(() => llama.stream(infill()));
+      assertReason(cut, 'network');
+      assert.ok((cut.details.partial?.text ?? '').length > 0);
+    });
+
+    test('abort mid-stream closes the socket: cancelled, one request', async () => {
+      server.enqueue({ text: 'slow infill text, token by token. '.repeat(8), tokensPerSecond: 20 });
+      const controller = new AbortController();
+      const err = await rejection(() => llama.stream(infill({ signal: controller.signal }), () => controller.abort()));
+      assertReason(err, 'cancelled');
+      await server.idle();
+      assert.equal(server.log.length, 1);
+      assert.equal(server.log[0]!.clientClosedEarly, true);
+    });
+  });
 });
