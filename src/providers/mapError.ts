@@ -189,7 +189,7 @@ export function errorParam(error: Json | undefined): string | undefined {
   const named =
     /Unsupported param(?:eter)?: '?([\w.]+)'?/i.exec(message) ??
     /Unrecognized request argument supplied: ([\w.]+)/i.exec(message) ??
-    /Unsupported value: '([\w.]+)'/i.exec(message) ??
+    /Unsupported value: '([\w.]+)' does not support/i.exec(message) ??
     /Unknown name "([\w.]+)"/.exec(message) ??
     /^([\w.]+) is not currently supported/i.exec(message);
   if (named) return named[1];

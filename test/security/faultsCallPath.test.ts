@@ -42,7 +42,13 @@ interface Case {
 
 const CASES: Case[] = [
   { name: '401', fault: faults.status(401), reason: 'auth', then: 'stop' },
-  { name: '403', fault: faults.status(403), reason: 'auth', then: 'stop' },
+  // A 403 about the key (a 403 for a region or model access is `denied`: next model, test/providers/mapError.test.ts).
+  {
+    name: '403',
+    fault: faults.status(403, { message: 'Incorrect API key provided.' }),
+    reason: 'auth',
+    then: 'stop',
+  },
   { name: '404 unknown model', fault: faults.status(404), reason: 'modelNotFound', then: 'next' },
   {
     name: '429 with Retry-After',
