@@ -121,6 +121,9 @@ export class CallPath implements CallRunner {
   async estimate(spec: CallSpec): Promise<CostEstimate> {
     const config = this.deps.config();
     const { chain } = route(config, spec.command, spec.tier);
+    // A pinned model is estimated as itself (Check Setup estimates every model of a tier).
+    const pinned = spec.model === undefined ? undefined : chain.find((m) => m.id === spec.model);
+    if (pinned) return this.estimateFor(spec, pinned);
     const status = await this.deps.budget.status(spec.command);
     return this.estimateFor(spec, await this.pickFirst(spec, chain, status.softReached));
   }
@@ -345,7 +348,18 @@ export class CallPath implements CallRunner {
     logger.info(formatCallLine(record));
     this.deps.observe?.(record);
     if (failure) throw failure;
-    return { text, model, tier, usage, costUsd: priced.costUsd, latencyMs, ttftMs: record.ttftMs, record, rejected };
+    return {
+      text,
+      model,
+      tier,
+      usage,
+      usageReported: reported !== null,
+      costUsd: priced.costUsd,
+      latencyMs,
+      ttftMs: record.ttftMs,
+      record,
+      rejected,
+    };
   }
 
   /**

@@ -57,6 +57,8 @@ export interface CallResult {
   model: ResolvedModel;
   tier: TierId;
   usage: NormalizedUsage;
+  /** False when the server sent no usage and the tokens are Tiered's estimate. */
+  usageReported?: boolean;
   costUsd: number;
   latencyMs: number;
   ttftMs: number | null;

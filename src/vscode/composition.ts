@@ -21,6 +21,7 @@ import { activateCostPanel } from './panel';
 import { activateReview } from './review';
 import { Keys, registerKeyCommands } from './secrets';
 import { Settings } from './settings';
+import { activateSetup } from './setup';
 import { ModelProblemMemory, modelProblemMessage } from './modelProblemNotice';
 import { SpendStatusBar, type StatusSnapshot } from './statusBar';
 import { activateTone } from './tone';
@@ -250,6 +251,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
     ['inline completions', activateInline],
     ['tone fixes', activateTone],
     ['deep review', activateReview],
+    ['setup check', (c: FeatureContext) => activateSetup(c, { prices, redact: (t) => logger.redact(t) })],
   ] as const) {
     try {
       activateFeature(featureContext);

@@ -69,7 +69,13 @@ export function registerKeyCommands(context: vscode.ExtensionContext, keys: Keys
       });
       if (!value) return;
       await keys.set(providerId, value.trim());
-      void vscode.window.showInformationMessage(`Tiered: API key for "${providerId}" saved.`);
+      // The natural next step: see that the models of the tiers answer with this key.
+      const check = 'Check Setup';
+      void vscode.window
+        .showInformationMessage(`Tiered: API key for "${providerId}" saved. Check setup now?`, check)
+        .then((choice) => {
+          if (choice === check) void vscode.commands.executeCommand('tiered.checkSetup');
+        });
     }),
     vscode.commands.registerCommand('tiered.clearApiKey', async (providerArg?: string) => {
       const providerId = providerArg ?? (await pickProvider(config(), keys, 'Clear the API key of which provider?'));
