@@ -2,9 +2,13 @@
 //   node out/test/server/cli.js --port 8787 --ttft 300 --tps 50 [--chunk 2] [--host 127.0.0.1]
 //     [--models a,b] [--keys k1,k2] [--cost 0.0012] [--litellm-cost 0.0012]
 //     [--reasoning-tps 200] [--reasoning low=256,medium=1536] [--litellm-version current|legacy]
-//     [--ollama-insert qwen2.5-coder,starcoder2]
+//     [--ollama-insert qwen2.5-coder,starcoder2] [--demo]
+// --demo answers like a model would (demo/index.ts): code continuations, tone rewrites, review JSON.
 // Prints its URLs (one per flavour), then one line per finished request (with the rejection, if any).
 import { startModelServer, type Flavour, type Knobs, type LoggedRequest } from './modelServer';
+
+/** Flags that take no value. */
+const SWITCHES = new Set(['demo']);
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -12,7 +16,7 @@ function parseArgs(argv: string[]): Map<string, string> {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    args.set(name, inline ?? argv[++i] ?? '');
+    args.set(name, inline ?? (SWITCHES.has(name) ? 'true' : (argv[++i] ?? '')));
   }
   return args;
 }
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
       throw new Error(`--litellm-version expects current or legacy, got "${litellmVersion}"`);
     knobs.litellmVersion = litellmVersion;
   }
+  if (args.has('demo')) knobs.demo = args.get('demo') !== 'false';
   const insert = list('ollama-insert');
   if (insert) knobs.ollamaInsertModels = insert;
   const server = await startModelServer({

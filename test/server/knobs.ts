@@ -99,6 +99,11 @@ export interface Knobs {
   litellmVersion?: LiteLLMVersion;
   /** Ollama models with the insert (suffix) capability; default OLLAMA_INSERT_MODELS. */
   ollamaInsertModels?: string[];
+  /**
+   * Demo replies (demo/index.ts demoReply) instead of defaultReply when no `text` is set: code
+   * continuations, tone rewrites and review JSON that fit the request. Off by default.
+   */
+  demo?: boolean;
 }
 
 /**

@@ -24,7 +24,8 @@
 //
 // Knobs (knobs.ts) resolve per request as: BASE_KNOBS < options.knobs / setDefaults() <
 // setModelKnobs(model) < the first queued script that matches (enqueue() / fault(), used once).
-// Replies default to defaultReply(request) and are counted with countTokens() (4 chars a token).
+// Replies default to defaultReply(request) (an echo), or with the `demo` knob to demoReply(request)
+// (demo/: answers that fit the request, for the offline demo); counted with countTokens() (4 chars a token).
 //
 // API:
 //   startModelServer(options?) → Promise<ModelServer>
@@ -45,6 +46,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deliver, sendJson, type Exchange, type LoggedRequest } from './deliver';
+import { demoReply } from './demo';
 import { describeGemini, geminiCountTokens, geminiError, geminiPlan } from './geminiRoutes';
 import {
   BASE_KNOBS,
@@ -275,7 +277,10 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     }
     if (route === 'gemini.countTokens' && !knobs.fault) return sendJson(ex, 200, geminiCountTokens(sreq));
 
-    let text = typeof knobs.text === 'function' ? knobs.text(sreq) : (knobs.text ?? defaultReply(sreq));
+    let text =
+      typeof knobs.text === 'function'
+        ? knobs.text(sreq)
+        : (knobs.text ?? (knobs.demo ? demoReply(sreq) : defaultReply(sreq)));
     // Ollama without a suffix runs the chat template: an instruct model answers in prose.
     if (verdict.chatTemplate) text = `Sure! Here is the code that goes there:\n\n\`\`\`\n${text}\n\`\`\``;
     const sim: Simulation = {
