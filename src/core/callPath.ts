@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CallResult, CallRunner, CallSpec, CostEstimate, RequestBody } from './calls';
 import { shapeRequest } from './calls/capabilities';
+import { inputTokenBound, REQUEST_FRAMING_TOKENS, textTokenBound, tokenizerFor, utf8Bytes } from './calls/tokens';
 import { NON_CRITICAL_COMMANDS, reasoningLevelFor, type TieredConfig } from './config';
 import { TieredError, isModelConfigProblem } from './errors';
-import { estimateRequestTokens } from './estimate';
 import { chainFailedMessage, nextStep } from './fallback';
 import { route, tierAbove, type ResolvedModel } from './router';
 import type {
@@ -21,7 +21,6 @@ import type {
   Outcome,
   TierId,
 } from './types';
-import { usageForUnreportedStream } from './usage';
 
 export interface ReserveResult {
   ok: boolean;
@@ -105,7 +104,14 @@ export class CallPath implements CallRunner {
   /** The request shaped for `model` (capabilities: reasoning, temperature, cap field, cap). */
   private prepare(spec: CallSpec, model: ResolvedModel, config: TieredConfig): Prepared {
     const shaped = shapeRequest(model, spec.build(model), reasoningLevelFor(config, spec.reasoning ?? spec.command));
-    const inputTokens = spec.inputTokens ?? estimateRequestTokens(shaped.body);
+    // A provider count (Gemini countTokens) leaves out the response schema and some framing: add
+    // their bound, so the reservation still holds.
+    const inputTokens =
+      spec.inputTokens !== undefined
+        ? spec.inputTokens +
+          REQUEST_FRAMING_TOKENS +
+          (shaped.body.jsonSchema ? utf8Bytes(JSON.stringify(shaped.body.jsonSchema.schema)) : 0)
+        : inputTokenBound(shaped.body, model.model);
     return { body: shaped.body, inputTokens, outputBound: shaped.outputBound };
   }
 
@@ -307,7 +313,9 @@ export class CallPath implements CallRunner {
     // A request that failed before any byte streamed was not billed by the provider.
     const usage =
       reported ??
-      (response || failure?.reason === 'cancelled' || text ? usageForUnreportedStream(inputTokens, text) : zero());
+      (response || failure?.reason === 'cancelled' || text
+        ? unreportedUsage(inputTokens, outputBound, textTokenBound(text, tokenizerFor(model.model)))
+        : zero());
     // An answer that spent the whole cap (reasoning, mostly) and shows nothing is that model's failure.
     if (response && !failure && response.finishReason === 'length' && text.trim() === '') {
       failure = new TieredError(
@@ -426,6 +434,19 @@ export function servedOtherwise(asked: string, served: string | undefined): stri
   const s = bare(served);
   if (!s || s === a || s.startsWith(`${a}-`) || a.startsWith(`${s}-`)) return undefined;
   return served;
+}
+
+/**
+ * A stream that ended without a usage report (aborted, cut, a server that sends none): the input
+ * bound that was reserved plus a bound on what streamed, never more output than the reserved bound.
+ */
+function unreportedUsage(inputBound: number, outputBound: number, streamedBound: number): NormalizedUsage {
+  return {
+    inputTokens: Math.max(0, Math.round(inputBound)),
+    cachedInputTokens: 0,
+    outputTokens: Math.min(outputBound, streamedBound),
+    reasoningTokens: 0,
+  };
 }
 
 function zero(): NormalizedUsage {
