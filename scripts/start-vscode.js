@@ -92,10 +92,22 @@ function demoWorkspace() {
       '}',
       '',
     ].join('\n'),
+    'src/cart.ts': [
+      '// Try Deep Review: File (command palette): findings appear in the Problems panel, with quick fixes.',
+      '// teh cart is loaded from the server and cached here',
+      'export async function loadCart(id: any) {',
+      '  console.log("loading cart", id);',
+      '  const res = fetch(`/api/carts/${id}`);',
+      '  if (id.length == 0) return [];',
+      '  // TODO: cache carts per user',
+      '  return res;',
+      '}',
+      '',
+    ].join('\n'),
     'docs/release-notes.md': [
       '# Release notes',
       '',
-      'Select a paragraph and use the light bulb (Ctrl+.) for a tone fix.',
+      'Select a paragraph (or a code comment, as in src/cart.ts) and use the light bulb (Ctrl+.) for a tone fix.',
       '',
       'we fixed the thing that was broken and also made stuff faster, probably.',
       '',
@@ -111,38 +123,26 @@ function demoWorkspace() {
 }
 
 /**
- * User settings for --offline: both providers point at the local server. A loopback base URL costs
- * $0 unless a model has a price, so each default model gets a demo price here (clearly not a real
- * quote) so that spend, caps and the cost panel have something to show.
+ * User settings for --offline: both providers point at the local server; the models, tiers and
+ * commands are Tiered's defaults (src/core/config.ts DEFAULT_MODELS). A loopback base URL costs $0
+ * unless a model has a price, so each default model gets a demo price per tier here (clearly not a
+ * real quote) so that spend, caps and the cost panel have something to show.
  */
 function offlineSettings(server) {
-  const lite = { inputPerMTok: 0.1, outputPerMTok: 0.4 };
-  const pro = { inputPerMTok: 2, outputPerMTok: 12 };
+  const { DEFAULT_MODELS } = require(path.join(ROOT, 'out', 'src', 'core', 'config.js'));
+  const prices = { lite: { inputPerMTok: 0.1, outputPerMTok: 0.4 }, pro: { inputPerMTok: 2, outputPerMTok: 12 } };
+  const models = Object.fromEntries(
+    Object.entries(DEFAULT_MODELS).map(([id, m]) => [
+      id,
+      { ...m, ...(prices[m.tier] ? { price: prices[m.tier] } : {}) },
+    ]),
+  );
   return {
     'tiered.providers': [
       { id: 'gemini', kind: 'gemini', baseUrl: server.geminiBaseUrl, timeoutMs: 120000 },
       { id: 'openai', kind: 'openai', baseUrl: server.openaiBaseUrl, timeoutMs: 120000 },
     ],
-    'tiered.models': {
-      'flash-lite': {
-        provider: 'gemini',
-        model: 'gemini-3.1-flash-lite',
-        tier: 'lite',
-        maxOutputTokens: 1024,
-        temperature: 0.2,
-        price: lite,
-      },
-      'flash-lite-next': {
-        provider: 'gemini',
-        model: 'gemini-3.5-flash-lite',
-        tier: 'lite',
-        maxOutputTokens: 1024,
-        temperature: 0.2,
-        price: lite,
-      },
-      pro: { provider: 'gemini', model: 'gemini-3.1-pro-preview', tier: 'pro', maxOutputTokens: 16384, price: pro },
-      'pro-previous': { provider: 'gemini', model: 'gemini-2.5-pro', tier: 'pro', maxOutputTokens: 16384, price: pro },
-    },
+    'tiered.models': models,
   };
 }
 
@@ -179,7 +179,16 @@ async function main() {
       }
       const { startModelServer } = require(serverModule);
       const model = await startModelServer({
-        knobs: { ttftMs: opts.ttft, tokensPerSecond: opts.tps, tokensPerChunk: 2 },
+        // demo: answers that fit each request (test/server/demo): ghost text for the code at the
+        // cursor, tone rewrites, review findings. Reasoning is simulated fast so a review at the
+        // default thinking level does not sit silent for half a minute.
+        knobs: {
+          ttftMs: opts.ttft,
+          tokensPerSecond: opts.tps,
+          tokensPerChunk: 2,
+          reasoningTokensPerSecond: 2000,
+          demo: true,
+        },
         onLog: (e) =>
           console.log(
             `[model server] ${e.method} ${e.path}${e.model ? ` ${e.model}` : ''} -> ${e.status ?? '-'} ${e.durationMs ?? '?'}ms`,

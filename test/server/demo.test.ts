@@ -70,6 +70,17 @@ describe('demo replies: inline', () => {
     assert.equal(inlineReply(src), 'return 0;');
     assert.equal(demoCompletion('function name(): string {\n  ', '\n}\n'), "return '';");
     assert.equal(demoCompletion('function log(): void {\n  ', '\n}\n'), '');
+    const orders = [
+      'export interface Order {',
+      '  id: string;',
+      '  items: { sku: string; qty: number; unitPrice: number }[];',
+      '}',
+      '',
+      'export function orderTotal(order: Order): number {',
+      '  |',
+      '}',
+    ].join('\n');
+    assert.equal(inlineReply(orders), 'return order.items.reduce((sum, item) => sum + item.qty * item.unitPrice, 0);');
   });
 
   test('after `= ` a call of a function declared in the file, with arguments of its parameter types', () => {

@@ -72,9 +72,32 @@ function sample(type: string | undefined, name: string): string {
   return name;
 }
 
+/**
+ * A total over an array field of a parameter, when the return type is a number and the parameter's
+ * interface (declared in the file) has an array of objects with numeric fields:
+ * `return order.items.reduce((sum, item) => sum + item.qty * item.unitPrice, 0);`.
+ */
+function totalOf(signature: string, file: string): string | undefined {
+  for (const param of signature.matchAll(/(\w+)\s*:\s*(\w+)\s*[,)]/g)) {
+    const iface = new RegExp(`interface\\s+${param[2]}\\s*\\{([\\s\\S]*?)\\n\\}`).exec(file)?.[1];
+    const field = iface && /(\w+)\s*:\s*\{([^}]*)\}\[\]/.exec(iface);
+    if (!field) continue;
+    const numeric = [...field[2]!.matchAll(/(\w+)\s*:\s*number/g)].map((m) => m[1]!).slice(0, 2);
+    if (numeric.length === 0) continue;
+    const item = field[1]!.replace(/s$/, '') || 'item';
+    const term = numeric.map((n) => `${item}.${n}`).join(' * ');
+    return `return ${param[1]}.${field[1]}.reduce((sum, ${item}) => sum + ${term}, 0);`;
+  }
+  return undefined;
+}
+
 /** A `return` for an empty function body, from the declared return type. */
-function returnFor(signature: string): string {
+function returnFor(signature: string, file: string): string {
   const type = /\)\s*:\s*([^{]+?)\s*\{\s*$/.exec(signature)?.[1];
+  if (type === 'number') {
+    const total = totalOf(signature, file);
+    if (total) return total;
+  }
   if (!type) return /\bdef\b/.test(signature) ? 'return None' : '';
   if (/^(void|Promise<void>)$/.test(type)) return '';
   const value = /^(Promise<)?number>?$/.test(type)
@@ -110,7 +133,7 @@ export function demoCompletion(prefix: string, suffix: string, languageId?: stri
   const nextLine = suffix.split('\n')[1] ?? '';
   if (line.trim() === '' && /\{\s*$/.test(prevLine) && /\b(function|=>|\)\s*:)/.test(prevLine)) {
     if (rest.trim() === '' && /^\s*\}/.test(nextLine.length ? nextLine : suffix.trimStart()))
-      return returnFor(prevLine);
+      return returnFor(prevLine, prefix + suffix);
   }
   if (line.trim() === '' && /:\s*$/.test(prevLine) && /^\s*def\b/.test(prevLine)) return 'return None';
 
