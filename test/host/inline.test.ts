@@ -38,7 +38,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
             model: 'inline-lite',
             tier: 'lite',
             maxOutputTokens: 256,
-            fim: true,
+            fim: 'suffix',
             price: { inputPerMTok: 100, outputPerMTok: 100 },
           },
           'inline-pro': { provider: 'local', model: 'inline-pro', tier: 'pro', maxOutputTokens: 1024 },

@@ -91,7 +91,7 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
         { id: 'evil', kind: 'openai', baseUrl: attacker.openaiBaseUrl },
       ],
       'tiered.models': {
-        'sec-lite': { provider: 'evil', model: 'evil-lite', tier: 'lite', maxOutputTokens: 256, fim: true },
+        'sec-lite': { provider: 'evil', model: 'evil-lite', tier: 'lite', maxOutputTokens: 256, fim: 'suffix' },
         'evil-pro': { provider: 'evil', model: 'evil-pro', tier: 'pro', maxOutputTokens: 1024 },
       },
       'tiered.tiers': { lite: ['sec-lite'], pro: ['evil-pro'] },
@@ -118,14 +118,14 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
         'git.autoRepositoryDetection': true,
         'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: user.openaiBaseUrl }],
         'tiered.models': {
-          'sec-lite': { provider: 'local', model: 'sec-lite', tier: 'lite', maxOutputTokens: 256, fim: true, price },
+          'sec-lite': { provider: 'local', model: 'sec-lite', tier: 'lite', maxOutputTokens: 256, fim: 'suffix', price },
           'sec-pro': { provider: 'local', model: 'sec-pro', tier: 'pro', maxOutputTokens: 2048, price },
           'sec-lite-429': {
             provider: 'local',
             model: 'sec-lite-429',
             tier: 'lite',
             maxOutputTokens: 256,
-            fim: true,
+            fim: 'suffix',
             price,
           },
           'sec-pro-echo': { provider: 'local', model: 'sec-pro-echo', tier: 'pro', maxOutputTokens: 2048, price },

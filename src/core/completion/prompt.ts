@@ -4,6 +4,7 @@ import type { RequestBody } from '../calls';
 import type { InlineConfig } from '../config';
 import type { ResolvedModel } from '../router';
 import { estimateTextTokens } from '../usage';
+import { serverKind } from '../calls/capabilities';
 import { fimChoice, formatFim } from './fim';
 
 export interface PromptWindow {
@@ -99,7 +100,7 @@ export const INLINE_SYSTEM_PROMPT =
  * The request for one model: FIM in the server's dialect, or chat messages; output bounded for the
  * budget. A temperature goes only where the user set one (the call path drops it for a model that
  * rejects it). Ollama's `suffix` route needs a suffix: at the end of a file an empty one would switch
- * it to the chat template and a prose answer, so that case is a chat prompt.
+ * it to the chat template and a prose answer, so that case is a chat prompt there.
  */
 export function buildInlineRequest(
   model: Pick<ResolvedModel, 'fim' | 'maxOutputTokens' | 'temperature' | 'model' | 'capabilities' | 'providerConfig'>,
@@ -109,7 +110,10 @@ export function buildInlineRequest(
   const maxOutputTokens = Math.min(config.maxOutputTokens, model.maxOutputTokens);
   const temperature = model.temperature !== undefined ? { temperature: model.temperature } : {};
   const fim = fimChoice(model);
-  if (fim && !(fim.dialect === 'suffix' && window.suffix.trim() === '')) {
+  // Ollama only: an empty suffix there means "no suffix" and its chat template (a prose answer).
+  const ollamaAtEnd =
+    fim?.dialect === 'suffix' && window.suffix.trim() === '' && serverKind(model.providerConfig) === 'ollama';
+  if (fim && !ollamaAtEnd) {
     const base = { prefix: window.prefix, suffix: window.suffix };
     if (fim.dialect === 'template') {
       const { prompt, stop } = formatFim(fim.template!, window.prefix, window.suffix);
