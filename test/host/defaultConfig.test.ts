@@ -181,8 +181,14 @@ describe('the default configuration in a real VS Code', { skip: hostSkipReason()
       // as harness.test.ts does; the pause→ghost time is reported only for the automatic one.
       const ghost = await wb.waitForGhostText(10_000).catch(async () => {
         automatic = false;
+        await wb.screenshot('host-default-config-no-ghost');
+        // TypeScript's suggest widget may have opened late (Tiered stays out of its way): close it.
+        await wb.press('Escape');
         await wb.press('Alt+Backslash');
-        return wb.waitForGhostText(20_000);
+        return wb.waitForGhostText(20_000).catch(async (err: unknown) => {
+          await wb.screenshot('host-default-config-no-ghost-after-trigger');
+          throw err;
+        });
       });
       ghostAt = Date.now();
       assert.match(ghost, /computeAnswer\(42\);/);
@@ -258,6 +264,8 @@ describe('the default configuration in a real VS Code', { skip: hostSkipReason()
     // Pause → ghost text, for the report (not asserted: timings vary with the machine's load).
     const inline = by('complete');
     const answering = inline.filter((r) => r.time <= ghostAt).at(-1);
+    const times = inline.map((r) => `+${r.time - pauseAt}..+${r.time + (r.durationMs ?? 0) - pauseAt} ms`);
+    console.log(`inline requests after the pause: ${times.join(', ')}; ghost seen at +${ghostAt - pauseAt} ms`);
     if (!automatic) console.log('the automatic trigger was dropped; ghost text came from Alt+\\');
     else if (answering && pauseAt) {
       const done = answering.time + (answering.durationMs ?? 0);
