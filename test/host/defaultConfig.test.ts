@@ -7,7 +7,6 @@
 // with reasoning billed.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LedgerRecord } from '../../src/core/types';
@@ -37,15 +36,12 @@ const FILES: Record<string, string> = {
 };
 
 /**
- * An address of this machine that is not loopback. Tiered treats a loopback baseUrl as a local
- * server (free, no key needed: src/core/net.ts isLoopbackUrl), so only a non-loopback address makes
- * the default Gemini models priced and keyed as for a real user. Loopback when there is none.
+ * The model server listens on loopback only: tests send traffic to no other address (the
+ * workplace's network rule). Tiered treats a loopback baseUrl as a local server (free, no key
+ * needed: src/core/net.ts isLoopbackUrl), so here the defaults are billed at $0 (`local`);
+ * pricing the default models from the bundled data is proven by test/providers/setups.contract.test.ts.
  */
 function machineAddress(): { host: string; priced: boolean } {
-  for (const list of Object.values(os.networkInterfaces())) {
-    const v4 = list?.find((a) => a.family === 'IPv4' && !a.internal);
-    if (v4) return { host: v4.address, priced: true };
-  }
   return { host: '127.0.0.1', priced: false };
 }
 

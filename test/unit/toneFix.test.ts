@@ -28,6 +28,8 @@ class FakeRunner implements CallRunner {
   specs: CallSpec[] = [];
   /** Billed output tokens each answer reports (default 5). */
   outputTokens: number | undefined;
+  /** The part of them spent thinking (default 0). */
+  reasoningTokens = 0;
   constructor(
     private readonly config: TieredConfig,
     readonly answers: string[],
@@ -60,7 +62,7 @@ class FakeRunner implements CallRunner {
         text,
         model,
         tier,
-        usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: this.outputTokens ?? 5, reasoningTokens: 0 },
+        usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: this.outputTokens ?? 5, reasoningTokens: this.reasoningTokens },
         costUsd: 0,
         latencyMs: 1,
         ttftMs: 1,
@@ -165,6 +167,15 @@ describe('runToneFix', () => {
     assert.equal(out.kind === 'rejected' && out.failure, 'truncated');
     runner.outputTokens = runner.outputTokens - 1;
     runner.answers.push('<c1>This is broken.</c1>');
+    assert.equal((await runToneFix(runner, { config, plan: codePlan, tone: friendly })).kind, 'rewritten');
+  });
+
+  test('thinking billed as output does not make a short rewrite look cut off', async () => {
+    const runner = new FakeRunner(config, ['<c1>This is broken.</c1>']);
+    const spec = toneCallSpec({ config, plan: codePlan, tone: friendly });
+    const visible = spec.build(resolveModel(config, 'flash-lite')).maxOutputTokens;
+    runner.reasoningTokens = visible + 500;
+    runner.outputTokens = 8 + runner.reasoningTokens;
     assert.equal((await runToneFix(runner, { config, plan: codePlan, tone: friendly })).kind, 'rewritten');
   });
 

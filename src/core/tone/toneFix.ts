@@ -90,7 +90,8 @@ export async function runToneFix(runner: CallRunner, req: ToneFixRequest): Promi
   const target = toneTarget(req.plan)!;
   const promptTokens = estimateTextTokens(toneMessages(target, req.tone).at(-1)!.content);
   const limit = toneOutputTokens(promptTokens, result.model, tierFor(req.config, TONE_COMMAND));
-  if (result.usage.outputTokens >= limit) {
+  // Thinking is billed as output but is not part of the rewrite: only the visible answer can be cut.
+  if (result.usage.outputTokens - result.usage.reasoningTokens >= limit) {
     return { kind: 'rejected', failure: 'truncated', message: FAILURE_MESSAGES.truncated, result };
   }
   // Checked again here: the final answer (escalated or not) is what replaces the user's text.
