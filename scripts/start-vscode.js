@@ -178,16 +178,17 @@ async function main() {
         );
       }
       const { startModelServer } = require(serverModule);
+      const { DEMO_KNOBS } = require(path.join(OUT, 'server', 'demo', 'index.js'));
       const model = await startModelServer({
-        // demo: answers that fit each request (test/server/demo): ghost text for the code at the
-        // cursor, tone rewrites, review findings. Reasoning is simulated fast so a review at the
-        // default thinking level does not sit silent for half a minute.
+        // DEMO_KNOBS: answers that fit each request (test/server/demo): ghost text for the code at
+        // the cursor, tone rewrites, review findings. Reasoning is simulated fast so a review at
+        // the default thinking level does not sit silent.
         knobs: {
           ttftMs: opts.ttft,
           tokensPerSecond: opts.tps,
           tokensPerChunk: 2,
           reasoningTokensPerSecond: 2000,
-          demo: true,
+          ...DEMO_KNOBS,
         },
         onLog: (e) =>
           console.log(

@@ -6,6 +6,7 @@
 // strict server refused nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DEMO_KNOBS } from '../server/demo';
 import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
@@ -38,7 +39,7 @@ describe('the offline demo in a real VS Code', { skip: hostSkipReason() }, () =>
 
   before(async () => {
     ensureExtensionBuilt();
-    models = await startModelServer({ knobs: { ttftMs: 100, demo: true } });
+    models = await startModelServer({ knobs: { ttftMs: 100, ...DEMO_KNOBS } });
     workspace = makeWorkspace(FILES);
     server = await startCodeServer({
       workspace: workspace.dir,
@@ -68,7 +69,14 @@ describe('the offline demo in a real VS Code', { skip: hostSkipReason() }, () =>
       await wb.openFile('main.ts');
       await wb.gotoEnd();
       await wb.type('const answer = ', 60);
-      const ghost = await wb.waitForGhostText(20_000);
+      const ghost = await wb.waitForGhostText(30_000).catch(async (err: unknown) => {
+        await models.idle();
+        const seen = models.requests('gemini.generate').map((r) => {
+          const user = JSON.stringify((r.body as { contents?: unknown }).contents ?? '').slice(-120);
+          return `${r.model} ${r.status} closedEarly=${r.clientClosedEarly} …${user}`;
+        });
+        throw new Error(`${String(err)}\n--- inline requests ---\n${seen.join('\n')}`);
+      });
       assert.doesNotMatch(ghost, /<CURSOR>|gemini|\[/, `an echo of the prompt: ${ghost}`);
       assert.match(ghost, /computeAnswer\(0\);/);
       await wb.acceptSuggestion();

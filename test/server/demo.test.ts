@@ -87,6 +87,7 @@ describe('demo replies: inline', () => {
     const src = 'export function computeAnswer(n: number): number {\n  return n;\n}\n\nconst answer = |';
     const reply = inlineReply(src);
     assert.equal(reply, 'computeAnswer(0);');
+    assert.equal(demoCompletion('function one(): number {}\nconst x =', ''), ' one();', 'the space after `=`');
     assert.ok(!reply.includes(CURSOR_MARK) && !reply.includes('gemini'), 'never an echo');
   });
 

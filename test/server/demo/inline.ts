@@ -154,10 +154,12 @@ export function demoCompletion(prefix: string, suffix: string, languageId?: stri
 
   const open = openBrackets(line);
   if (/(=|\breturn)\s*$/.test(line) && open.length === 0) {
+    // Right after `=` a model writes the space too.
+    const lead = /\s$/.test(line) ? '' : ' ';
     const fn = [...fns].reverse().find((f) => !line.includes(`function ${f.name}`));
-    if (fn) return `${fn.name}(${fn.params.map((p) => sample(p.type, p.name)).join(', ')})${semi}`;
+    if (fn) return `${lead}${fn.name}(${fn.params.map((p) => sample(p.type, p.name)).join(', ')})${semi}`;
     const id = known.find((k) => !line.includes(k));
-    return id ? `${id}${semi}` : '';
+    return id ? `${lead}${id}${semi}` : '';
   }
   if (open.length) {
     const closing = open
