@@ -8,6 +8,7 @@ import { defaultConfig, type TieredConfig } from '../core/config';
 import { localDay } from '../core/day';
 import { isEditorConfigFile, makeExcluder, userDirOf, type Excluder } from '../core/exclude';
 import { LedgerTail, readRange } from '../core/ledger';
+import { DaySpend } from '../core/money/daySpend';
 import { PriceBook } from '../core/prices';
 import { route, type ResolvedModel } from '../core/router';
 import { systemClock, type CommandId, type LedgerRecord, type ModelClient } from '../core/types';
@@ -23,7 +24,7 @@ import { Keys, registerKeyCommands } from './secrets';
 import { Settings } from './settings';
 import { activateSetup } from './setup';
 import { ModelProblemMemory, modelProblemMessage } from './modelProblemNotice';
-import { SpendStatusBar, type StatusSnapshot } from './statusBar';
+import { money, SpendStatusBar, type StatusSnapshot } from './statusBar';
 import { activateTone } from './tone';
 
 export interface TieredApi {
@@ -73,6 +74,8 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
   const insightEvents = new vscode.EventEmitter<void>();
   context.subscriptions.push(ledgerEvents, insightEvents);
   const tail = new LedgerTail({ dir: ledgerDir, clock, logger });
+  // What the status bar shows: the ledger's amounts summed exactly (the tail's totals round each call up for the cap).
+  const shownDay = new DaySpend();
   const statusBar = new SpendStatusBar(() => refresh());
   context.subscriptions.push(statusBar);
 
@@ -89,16 +92,13 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
     refreshing = (async () => {
       try {
         const polled = tail.poll(); // the tail logs torn-line warnings itself
-        const totals = tail.totals();
+        shownDay.add(tail.totals().day, polled.records);
+        const shown = shownDay.shown;
         const status = await spend();
         const snapshot: StatusSnapshot = {
-          spend: status,
-          byCommand: Object.fromEntries(
-            Object.entries(totals.byCommand).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }]),
-          ),
-          byModel: Object.fromEntries(
-            Object.entries(totals.byModel).map(([k, v]) => [k, { usd: v.spentUsd, calls: v.calls }]),
-          ),
+          spend: { ...status, spentUsd: shown.spentUsd },
+          byCommand: shown.byCommand,
+          byModel: shown.byModel,
         };
         statusBar.update(snapshot);
         noticeSpend(context.globalState, status, () => settings.get(), prices);
@@ -241,7 +241,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
       if (extra === undefined) return;
       await featureContext.raiseTodayCap(extra);
       const s = await spend();
-      void vscode.window.showInformationMessage(`Tiered: today's cap is now $${s.capUsd.toFixed(2)} (today only).`);
+      void vscode.window.showInformationMessage(`Tiered: today's cap is now ${money(s.capUsd)} (today only).`);
     }),
   );
 
@@ -283,7 +283,7 @@ export function compose(context: vscode.ExtensionContext): { api: TieredApi; fea
 async function askRaise(s: SpendStatus): Promise<number | undefined> {
   const value = await vscode.window.showInputBox({
     title: "Tiered: raise today's cap",
-    prompt: `Spent $${s.spentUsd.toFixed(2)} of $${s.capUsd.toFixed(2)} today. Add how many dollars, for today only?`,
+    prompt: `Spent ${money(s.spentUsd)} of ${money(s.capUsd)} today. Add how many dollars, for today only?`,
     value: '1.00',
     validateInput: (v) => {
       const n = Number(v);

@@ -1,6 +1,7 @@
 // Today's spend against the cap, always visible; a click opens the cost panel.
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/budget';
+import { breakdownRows } from '../core/money/daySpend';
+import { formatUsd } from '../core/money/format';
 import type { SpendStatus, StatusBarControl } from './featureContext';
 
 export interface Breakdown {
@@ -9,12 +10,13 @@ export interface Breakdown {
 }
 
 export interface StatusSnapshot {
+  /** `spentUsd` is the ledger's exact sum (src/core/money/daySpend.ts), not the budget's rounded-up one. */
   spend: SpendStatus;
   byCommand: Record<string, Breakdown>;
   byModel: Record<string, Breakdown>;
 }
 
-/** Sub-cent amounts keep two significant digits so a cheap call never reads as $0.00. */
+/** The one money formatter (src/core/money/format.ts), under the name the notices import. */
 export const money = formatUsd;
 
 export class SpendStatusBar implements StatusBarControl, vscode.Disposable {
@@ -105,10 +107,11 @@ export class SpendStatusBar implements StatusBarControl, vscode.Disposable {
     md.appendMarkdown(s.capReached ? ' · **cap reached**' : s.softReached ? ' · above the soft threshold' : '');
     md.appendMarkdown('\n\n');
     const table = (title: string, rows: Record<string, Breakdown>) => {
-      const entries = Object.entries(rows).sort((a, b) => b[1].usd - a[1].usd);
-      if (!entries.length) return;
+      // Rows apportioned to the spend shown above, so they add up to it.
+      const shown = breakdownRows(rows, s.spentUsd);
+      if (!shown.length) return;
       md.appendMarkdown(`| ${title} | calls | spend |\n|:--|--:|--:|\n`);
-      for (const [name, b] of entries) md.appendMarkdown(`| ${escape(name)} | ${b.calls} | ${money(b.usd)} |\n`);
+      for (const r of shown) md.appendMarkdown(`| ${escape(r.key)} | ${r.calls} | ${r.shown} |\n`);
       md.appendMarkdown('\n');
     };
     table('Command', snap.byCommand);
