@@ -4,6 +4,7 @@
 // summary. Offered once on first run (a globalState flag) and after a key is set (secrets.ts).
 import * as vscode from 'vscode';
 import { localDay } from '../../core/day';
+import { formatUsd } from '../../core/money/format';
 import type { PriceInfo } from '../../core/prices';
 import type { ResolvedModel } from '../../core/router';
 import {
@@ -36,7 +37,7 @@ export interface SetupOutcome {
   markdown: string;
 }
 
-const usd = (n: number): string => `$${n < 0.01 ? n.toFixed(4) : n.toFixed(2)}`;
+const usd = formatUsd; // the one money formatter (src/core/money/format.ts)
 
 export function activateSetup(ctx: FeatureContext, deps: SetupDeps): void {
   const view = new SetupReportView();
