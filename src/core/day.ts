@@ -36,8 +36,44 @@ export function nextDay(day: Day): Day {
   return localDay(start.getTime());
 }
 
-/** The local day of an ISO timestamp (a ledger record's `ts`); undefined when unparsable. */
+// The ISO 8601 form a ledger `ts` takes (zod's `z.iso.datetime({ offset: true })`): seconds
+// required, any fraction, 'Z' or ±HH:MM.
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
+
+/**
+ * Epoch ms of an ISO timestamp, or undefined unless every field is in range. Date.parse is not
+ * enough: V8 reads '2026-02-30' as March 2 and '24:00' as the next midnight, which the record
+ * schema rejects; the fast ledger reader and the day a record is filed under must agree with it.
+ */
+export function isoTimestampMs(iso: string): number | undefined {
+  const m = ISO_RE.exec(iso);
+  if (!m) return undefined;
+  const field = (i: number): number => Number(m[i]);
+  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMin = 0;
+  if (m[8] !== undefined) {
+    const oh = field(9);
+    const om = field(10);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  const d = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getTime() - offsetMin * 60_000;
+}
+
+/** The local day of an ISO timestamp (a ledger record's `ts`); undefined when it is not a real time. */
 export function dayOfIso(iso: string): Day | undefined {
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? localDay(ms) : undefined;
+  const ms = isoTimestampMs(iso);
+  return ms === undefined ? undefined : localDay(ms);
 }

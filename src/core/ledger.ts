@@ -2,19 +2,29 @@
 // machine. One record per call, written with one O_APPEND write so concurrent appenders never
 // interleave. Readers skip torn or invalid lines with a warning: a crash must never break the
 // status bar or the budget.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { z } from 'zod';
-import { dayOfIso, localDay, type Day } from './day';
+import { dayOfIso, isoTimestampMs, localDay, type Day } from './day';
+import { appendLine, DayFileReader, dayFileParts, ledgerDays, skippedWarning } from './ledgerFiles';
 import { silentLogger, systemClock, type Clock, type LedgerRecord, type Logger, type Outcome } from './types';
 
 const count = z.number().int().nonnegative();
 const money = z.number().finite().nonnegative();
 
+/**
+ * No single call costs this much (the priciest models bill a few dollars for a full context); an
+ * amount above it is corrupt. Readers skip such a line with a warning instead of letting one bad
+ * line (1e300) turn the day's spend into Infinity and refuse every call until midnight.
+ */
+export const MAX_CALL_USD = 10_000;
+const callMoney = money.max(
+  MAX_CALL_USD,
+  `above the $${MAX_CALL_USD.toLocaleString('en-US')} one call can cost (corrupt)`,
+);
+
 export const ledgerRecordSchema = z.object({
   v: z.literal(1),
   id: z.string().min(1),
-  ts: z.iso.datetime({ offset: true }),
+  ts: z.iso.datetime({ offset: true }).refine((ts) => isoTimestampMs(ts) !== undefined, 'not a real date and time'),
   window: z.string(),
   command: z.string().min(1),
   tier: z.string(),
@@ -24,7 +34,7 @@ export const ledgerRecordSchema = z.object({
   cachedInputTokens: count,
   outputTokens: count,
   reasoningTokens: count,
-  costUsd: money,
+  costUsd: callMoney,
   costSource: z.enum(['override', 'server', 'bundled', 'local', 'unknown']),
   estimateUsd: money,
   latencyMs: z.number().finite().nonnegative(),
@@ -32,6 +42,7 @@ export const ledgerRecordSchema = z.object({
   outcome: z.enum(['ok', 'cancelled', 'error', 'refused', 'escalated']),
   reason: z.string().optional(),
   served: z.string().optional(),
+  overUsd: callMoney.optional(),
 }) satisfies z.ZodType<LedgerRecord>;
 
 // Money is summed in integer micro-dollars so a settled total can never creep over a cap through
@@ -45,23 +56,12 @@ export function microsToUsd(micros: number): number {
   return micros / 1e6;
 }
 
-export const LEDGER_FILE_RE = /^ledger-(\d{4}-\d{2}-\d{2})\.jsonl$/;
-
-export function ledgerFileName(day: Day): string {
-  return `ledger-${day}.jsonl`;
-}
-
-export function ledgerPath(dir: string, day: Day): string {
-  return path.join(dir, ledgerFileName(day));
-}
-
-const NL = 0x0a;
+export { LEDGER_FILE_RE, ledgerFileName, ledgerPath, MAX_DAY_FILE_BYTES } from './ledgerFiles';
 
 /**
  * Appends one record as one line with a single O_APPEND write. The file is chosen by `day`
- * (default: the local day of record.ts). If the file does not end in '\n' (a writer crashed
- * mid-line), the line is prefixed with '\n' so the torn fragment stays a line of its own
- * instead of swallowing this record. Returns the number of bytes written.
+ * (default: the local day of record.ts): the day's file, or a sibling when that one cannot take
+ * it (see ledgerFiles.ts). Returns the number of bytes written.
  */
 export function appendRecord(dir: string, record: LedgerRecord, day?: Day): number {
   const parsed = ledgerRecordSchema.safeParse(record);
@@ -69,23 +69,7 @@ export function appendRecord(dir: string, record: LedgerRecord, day?: Day): numb
     throw new Error(`Refusing to write an invalid ledger record: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   const fileDay = day ?? dayOfIso(record.ts) ?? localDay();
-  fs.mkdirSync(dir, { recursive: true });
-  const fd = fs.openSync(ledgerPath(dir, fileDay), 'a+');
-  try {
-    const size = fs.fstatSync(fd).size;
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      fs.readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== NL) prefix = '\n';
-    }
-    const bytes = Buffer.from(`${prefix}${JSON.stringify(parsed.data)}\n`, 'utf8');
-    const written = fs.writeSync(fd, bytes);
-    if (written !== bytes.length) throw new Error(`Short ledger write (${written} of ${bytes.length} bytes)`);
-    return written;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return appendLine(dir, fileDay, JSON.stringify(parsed.data)).bytes;
 }
 
 export interface ReadResult {
@@ -110,15 +94,16 @@ function parseLine(line: string, where: string, warnings: string[]): LedgerRecor
   return undefined;
 }
 
-const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const COST_SOURCES: ReadonlySet<unknown> = new Set(ledgerRecordSchema.shape.costSource.options);
 const OUTCOMES: ReadonlySet<unknown> = new Set(ledgerRecordSchema.shape.outcome.options);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCallAmount = (v: unknown): v is number => isAmount(v) && v <= MAX_CALL_USD;
 
 /**
  * The common case without zod (a 90-day panel load reads ~450k lines): accepts only what the
- * schema accepts (a stricter timestamp form); anything else goes through the schema for its message.
+ * schema accepts (the same timestamp check, the same bounds); anything else goes through the
+ * schema for its message.
  */
 function fastRecord(json: unknown): LedgerRecord | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
@@ -128,7 +113,7 @@ function fastRecord(json: unknown): LedgerRecord | undefined {
     typeof r.id === 'string' &&
     r.id.length > 0 &&
     typeof r.ts === 'string' &&
-    ISO_TS.test(r.ts) &&
+    isoTimestampMs(r.ts) !== undefined &&
     typeof r.window === 'string' &&
     typeof r.command === 'string' &&
     r.command.length > 0 &&
@@ -139,14 +124,15 @@ function fastRecord(json: unknown): LedgerRecord | undefined {
     isCount(r.cachedInputTokens) &&
     isCount(r.outputTokens) &&
     isCount(r.reasoningTokens) &&
-    isAmount(r.costUsd) &&
+    isCallAmount(r.costUsd) &&
     COST_SOURCES.has(r.costSource) &&
     isAmount(r.estimateUsd) &&
     isAmount(r.latencyMs) &&
     (r.ttftMs === null || isAmount(r.ttftMs)) &&
     OUTCOMES.has(r.outcome) &&
     (r.reason === undefined || typeof r.reason === 'string') &&
-    (r.served === undefined || typeof r.served === 'string');
+    (r.served === undefined || typeof r.served === 'string') &&
+    (r.overUsd === undefined || isCallAmount(r.overUsd));
   if (!ok) return undefined;
   // Only the known fields, as the schema would return them.
   const record: LedgerRecord = {
@@ -171,6 +157,7 @@ function fastRecord(json: unknown): LedgerRecord | undefined {
   };
   if (r.reason !== undefined) record.reason = r.reason as string;
   if (r.served !== undefined) record.served = r.served as string;
+  if (r.overUsd !== undefined) record.overUsd = r.overUsd as number;
   return record;
 }
 
@@ -189,59 +176,41 @@ function tryParse(text: string): { record?: LedgerRecord; problem: string } {
   return { problem: issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid' };
 }
 
-/**
- * Splits complete lines out of `text`. Returns the records, and the unterminated remainder (a
- * line still being written, or torn) which the caller decides about.
- */
-function parseComplete(
-  text: string,
-  file: string,
-  firstLine: number,
-  warnings: string[],
-): { records: LedgerRecord[]; rest: string; lines: number } {
+/** Parses complete lines (text ending in '\n'), numbered from `firstLine`. */
+function parseLines(text: string, file: string, firstLine: number, warnings: string[], out: LedgerRecord[]): void {
   const parts = text.split('\n');
-  const rest = parts.pop() ?? '';
-  const records: LedgerRecord[] = [];
+  parts.pop();
   parts.forEach((line, i) => {
     const record = parseLine(line, `${file} line ${firstLine + i}`, warnings);
-    if (record) records.push(record);
+    if (record) out.push(record);
   });
-  return { records, rest, lines: parts.length };
 }
 
-/** All valid records of one day; a missing file is an empty day. */
+/** All valid records of one day (its file and siblings); a missing file is an empty day. */
 export function readDay(dir: string, day: Day): ReadResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(ledgerPath(dir, day), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
-    throw err;
-  }
-  const file = ledgerFileName(day);
+  const records: LedgerRecord[] = [];
   const warnings: string[] = [];
-  const { records, rest, lines } = parseComplete(text, file, 1, warnings);
-  if (rest.trim() !== '') {
-    // Unterminated last line: torn by a crash (or, rarely, still being written); never counted.
-    const record = parseLine(rest, `${file} line ${lines + 1}`, []);
-    warnings.push(`${file} line ${lines + 1}: ${record ? 'unterminated' : 'torn'} last line skipped`);
+  for (const part of dayFileParts(dir, day)) {
+    const reader = new DayFileReader(dir, day, part);
+    const outcome = reader.read((text, first) => parseLines(text, reader.name, first, warnings, records), warnings);
+    if (outcome.kind === 'skipped' || outcome.kind === 'changed') {
+      const why = outcome.kind === 'skipped' ? outcome.why : outcome.what;
+      warnings.push(skippedWarning(day, part, why));
+      continue;
+    }
+    const rest = reader.pendingText;
+    if (rest.trim() !== '') {
+      // Unterminated last line: torn by a crash (or, rarely, still being written); never counted.
+      const record = parseLine(rest, '', []);
+      warnings.push(`${reader.name} line ${reader.lineNo}: ${record ? 'unterminated' : 'torn'} last line skipped`);
+    }
   }
   return { records, warnings };
 }
 
 /** Days that have a ledger file, oldest first. */
 export function listDays(dir: string): Day[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return names
-    .map((n) => LEDGER_FILE_RE.exec(n)?.[1])
-    .filter((d): d is Day => d !== undefined)
-    .sort();
+  return ledgerDays(dir);
 }
 
 /** Records of every day from `fromDay` to `toDay` inclusive. */
@@ -307,27 +276,27 @@ export interface LedgerTailOptions {
 }
 
 /**
- * Follows today's ledger file by byte offset: each poll reads only the bytes appended since the
- * last one. An unterminated last line is kept back until it is completed, or until it is clearly
- * torn (a later line follows it, or the day is over).
+ * Follows today's ledger files (the day file and its siblings) by byte offset: each poll reads only
+ * the bytes appended since the last one. An unterminated last line is kept back until it is
+ * completed, or until it is clearly torn (a later line follows it, or the day is over). A file
+ * that cannot be read is skipped with one warning per day.
  */
 export class LedgerTail {
   private readonly dir: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private currentDay: Day | undefined;
-  private offsetBytes = 0;
-  private fileIno: number | undefined;
-  private pending: Buffer = Buffer.alloc(0);
-  private lineNo = 1;
+  private readers = new Map<number, DayFileReader>();
+  /** Skip warnings already given for the current day. */
+  private readonly warned = new Set<string>();
   private totalMicros = 0;
   private totalCalls = 0;
   private readonly commands = new Map<string, MicroCount>();
   private readonly models = new Map<string, MicroCount>();
   private readonly tiers = new Map<string, MicroCount>();
   private readonly outcomes = new Map<Outcome, number>();
-  /** Bytes read from disk over the tail's life (lets tests prove it never rereads). */
-  bytesRead = 0;
+  /** Bytes read by readers dropped at a restart or a new day. */
+  private retiredBytes = 0;
 
   constructor(options: LedgerTailOptions) {
     this.dir = options.dir;
@@ -341,7 +310,14 @@ export class LedgerTail {
 
   /** Byte offset in the day's file up to which lines have been consumed or held as pending. */
   get offset(): number {
-    return this.offsetBytes;
+    return this.readers.get(1)?.offset ?? 0;
+  }
+
+  /** Bytes read from disk over the tail's life (lets tests prove it never rereads). */
+  get bytesRead(): number {
+    let n = this.retiredBytes;
+    for (const r of this.readers.values()) n += r.bytesRead;
+    return n;
   }
 
   /** Reads what was appended since the last poll; `day` defaults to the clock's local day. */
@@ -353,6 +329,7 @@ export class LedgerTail {
         this.finishDay(warnings);
         rolledOver = true;
       }
+      this.warned.clear();
       this.reset(day);
     }
     const records = this.readNew(warnings);
@@ -379,10 +356,8 @@ export class LedgerTail {
 
   private reset(day: Day): void {
     this.currentDay = day;
-    this.offsetBytes = 0;
-    this.fileIno = undefined;
-    this.pending = Buffer.alloc(0);
-    this.lineNo = 1;
+    for (const r of this.readers.values()) this.retiredBytes += r.bytesRead;
+    this.readers = new Map();
     this.totalMicros = 0;
     this.totalCalls = 0;
     this.commands.clear();
@@ -394,64 +369,46 @@ export class LedgerTail {
   /** The old day is over: read its last bytes so a fragment left pending is judged, then drop it. */
   private finishDay(warnings: string[]): void {
     this.readNew(warnings);
-    if (this.pending.length > 0 && this.pending.toString('utf8').trim() !== '') {
-      warnings.push(`${ledgerFileName(this.currentDay!)} line ${this.lineNo}: torn last line skipped (day over)`);
+    for (const reader of this.readers.values()) {
+      if (reader.pendingText.trim() !== '') {
+        warnings.push(`${reader.name} line ${reader.lineNo}: torn last line skipped (day over)`);
+      }
     }
   }
 
+  /**
+   * One pass over the day's files. If a file read before changed under us, every total restarts
+   * and the files are read again from the start (once per poll; a second change waits for the next).
+   */
   private readNew(warnings: string[]): LedgerRecord[] {
-    const file = ledgerPath(this.dir, this.currentDay!);
-    let fd: number;
-    try {
-      fd = fs.openSync(file, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (this.offsetBytes > 0) this.restart(warnings, 'was removed');
-        return [];
+    const day = this.currentDay!;
+    for (let pass = 0; pass < 2; pass++) {
+      const records: LedgerRecord[] = [];
+      let changed: string | undefined;
+      const parts = new Set([...this.readers.keys(), ...dayFileParts(this.dir, day)]);
+      for (const part of [...parts].sort((a, b) => a - b)) {
+        let reader = this.readers.get(part);
+        if (!reader) this.readers.set(part, (reader = new DayFileReader(this.dir, day, part)));
+        const r = reader;
+        const outcome = r.read((text, first) => parseLines(text, r.name, first, warnings, records), warnings);
+        if (outcome.kind === 'changed') {
+          changed = `${r.name} ${outcome.what}`;
+          break;
+        }
+        if (outcome.kind === 'skipped') {
+          const warning = skippedWarning(day, part, outcome.why);
+          if (!this.warned.has(warning)) warnings.push(warning);
+          this.warned.add(warning);
+        }
       }
-      throw err;
-    }
-    try {
-      const stat = fs.fstatSync(fd);
-      if (this.fileIno !== undefined && stat.ino !== this.fileIno) this.restart(warnings, 'was replaced');
-      else if (stat.size < this.offsetBytes) this.restart(warnings, 'shrank');
-      this.fileIno = stat.ino;
-      const length = stat.size - this.offsetBytes;
-      if (length <= 0) return [];
-      const chunk = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n = fs.readSync(fd, chunk, got, length - got, this.offsetBytes + got);
-        if (n === 0) break;
-        got += n;
+      if (changed === undefined) {
+        for (const record of records) this.add(record);
+        return records;
       }
-      this.bytesRead += got;
-      this.offsetBytes += got;
-      return this.consume(chunk.subarray(0, got), warnings);
-    } finally {
-      fs.closeSync(fd);
+      warnings.push(`${changed}; today's totals were recounted`);
+      this.reset(day);
     }
-  }
-
-  private restart(warnings: string[], what: string): void {
-    warnings.push(`${ledgerFileName(this.currentDay!)} ${what}; today's totals were recounted`);
-    this.reset(this.currentDay!);
-  }
-
-  private consume(chunk: Buffer, warnings: string[]): LedgerRecord[] {
-    const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    const lastNl = buf.lastIndexOf(NL);
-    if (lastNl < 0) {
-      this.pending = Buffer.from(buf);
-      return [];
-    }
-    // Split on the '\n' byte: it never occurs inside a multi-byte UTF-8 sequence.
-    const complete = buf.subarray(0, lastNl + 1).toString('utf8');
-    this.pending = Buffer.from(buf.subarray(lastNl + 1));
-    const { records, lines } = parseComplete(complete, ledgerFileName(this.currentDay!), this.lineNo, warnings);
-    this.lineNo += lines;
-    for (const r of records) this.add(r);
-    return records;
+    return [];
   }
 
   private add(r: LedgerRecord): void {

@@ -141,6 +141,11 @@ export interface LedgerRecord {
   reason?: string;
   /** The model name the server says answered, when it is not the one asked for (priced as served). */
   served?: string;
+  /**
+   * Set when the provider billed more than was reserved: costUsd minus the reserved worst case.
+   * Already inside costUsd (so it counts against the cap); shown so the overrun is visible.
+   */
+  overUsd?: number;
 }
 
 export interface Clock {
