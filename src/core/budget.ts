@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { BudgetConfig } from './config';
 import { dayOfIso, dayStartMs, localDay, type Day } from './day';
-import { appendRecord, LedgerTail, microsToUsd, usdToMicros, type TailTotals } from './ledger';
+import { TieredError } from './errors';
+import { appendRecord, LedgerTail, MAX_CALL_USD, microsToUsd, usdToMicros, type TailTotals } from './ledger';
 import { isPidAlive, withLock, type LockOptions } from './lock';
 import { silentLogger, systemClock, type Clock, type CommandId, type LedgerRecord, type Logger } from './types';
 
@@ -107,6 +108,20 @@ export function formatUsd(usd: number): string {
   return `$${Number(usd.toPrecision(2))}`;
 }
 
+/**
+ * Why a worst case cannot be reserved, or undefined. Not finite, or more than any call can cost:
+ * a price (an override, or one a server reported) is wrong, and reserving it would either throw
+ * or block the day's cap.
+ */
+function absurdWorstCase(command: CommandId, worstCaseUsd: number): string | undefined {
+  if (Number.isFinite(worstCaseUsd) && worstCaseUsd >= 0 && worstCaseUsd <= MAX_CALL_USD) return undefined;
+  const amount = Number.isFinite(worstCaseUsd) ? `${worstCaseUsd} USD` : `${worstCaseUsd} (not an amount)`;
+  return (
+    `Tiered will not reserve this ${command} call: its worst case is ${amount}, and no call can cost more than ` +
+    `${formatUsd(MAX_CALL_USD)}. Check the model's price (\`tiered.models.<id>.price\`, per million tokens).`
+  );
+}
+
 const sum = (rs: readonly Reservation[]): number => rs.reduce((acc, r) => acc + r.micros, 0);
 
 /** Write a temp file then rename it over the target: readers see the old or the new file, never half. */
@@ -154,9 +169,8 @@ export class Budget {
   /** Reserves the worst case of a call against today's caps, or says why it does not fit. */
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const { id, command, worstCaseUsd, ttlMs } = request;
-    if (!Number.isFinite(worstCaseUsd) || worstCaseUsd < 0) {
-      throw new Error(`Budget.reserve: worstCaseUsd must be a finite amount >= 0 (got ${worstCaseUsd})`);
-    }
+    const absurd = absurdWorstCase(command, worstCaseUsd);
+    if (absurd) throw new TieredError('config', absurd);
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error(`Budget.reserve: ttlMs must be > 0 (got ${ttlMs})`);
     const worst = usdToMicros(worstCaseUsd);
     return this.locked(() => {
@@ -205,14 +219,33 @@ export class Budget {
     await this.locked(() => {
       const day = this.myReservationDays.get(id) ?? dayOfIso(record.ts) ?? localDay(this.clock.now());
       const reservation = this.readReservations(day).find((r) => r.id === id);
-      if (reservation && usdToMicros(record.costUsd) > reservation.micros) {
-        this.logger.warn(
-          `Tiered budget: call ${id} cost ${formatUsd(record.costUsd)}, more than its reserved worst case ${formatUsd(microsToUsd(reservation.micros))}`,
-        );
-      }
-      appendRecord(this.dir, record, day);
+      appendRecord(this.dir, this.checkedCost(record, reservation?.micros ?? usdToMicros(record.estimateUsd)), day);
       this.removeReservation(day, id);
     });
+  }
+
+  /**
+   * The record as it goes to the ledger. A cost above what was reserved stays whole (it is what
+   * the provider bills, and it counts against today's cap at once) and is marked with `overUsd`;
+   * a corrupt cost (not finite, or above what any call can cost) is clamped so the day's sum
+   * stays a number the cap can refuse on.
+   */
+  private checkedCost(record: LedgerRecord, reservedMicros: number): LedgerRecord {
+    let costUsd = record.costUsd;
+    if (!Number.isFinite(costUsd) || costUsd > MAX_CALL_USD) {
+      this.logger.error(
+        `Tiered budget: ${record.model} reported a cost of ${costUsd} USD for call ${record.id}; recorded as ${formatUsd(MAX_CALL_USD)}, the most one call can cost`,
+      );
+      costUsd = MAX_CALL_USD;
+    }
+    const overMicros = usdToMicros(costUsd) - reservedMicros;
+    if (overMicros <= 0) return costUsd === record.costUsd ? record : { ...record, costUsd };
+    const overUsd = microsToUsd(overMicros);
+    this.logger.warn(
+      `Tiered budget: ${record.model} (${record.command}) cost ${formatUsd(costUsd)}, ${formatUsd(overUsd)} more than ` +
+        `the ${formatUsd(microsToUsd(reservedMicros))} reserved; the difference counts against today's cap`,
+    );
+    return { ...record, costUsd, overUsd };
   }
 
   /** Drops a reservation whose call never ran (or ran nothing billable). */

@@ -26,10 +26,14 @@ export const providerSchema = z.strictObject({
   server: z.enum(SERVER_KINDS).optional(),
 });
 
+// USD per million tokens. The priciest published rates are a few hundred dollars; far above is a
+// typo (1e308 made every worst case Infinity), refused here with the setting's name.
+const perMTok = usd.max(100_000, 'at most 100000 USD per million tokens');
+
 export const priceOverrideSchema = z.strictObject({
-  inputPerMTok: usd,
-  outputPerMTok: usd,
-  cachedInputPerMTok: usd.optional(),
+  inputPerMTok: perMTok,
+  outputPerMTok: perMTok,
+  cachedInputPerMTok: perMTok.optional(),
 });
 
 const reasoningLevel = z.enum(REASONING_LEVELS);
