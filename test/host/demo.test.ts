@@ -68,7 +68,12 @@ describe('the offline demo in a real VS Code', { skip: hostSkipReason() }, () =>
       await wb.statusBarText(statusBarElementId('tiered.tiered', 'tiered.spend'), 60_000);
       await wb.openFile('main.ts');
       await wb.gotoEnd();
-      await wb.type('const answer = ', 60);
+      // Pause before the last key, as a person does: a request still in flight when the next keys
+      // arrive is followed instead of asked again, and on a loaded machine it can miss the ghost.
+      await wb.type('const answer =', 60);
+      await new Promise((r) => setTimeout(r, 1000));
+      await models.idle();
+      await wb.type(' ', 60);
       const ghost = await wb.waitForGhostText(30_000).catch(async (err: unknown) => {
         await models.idle();
         const seen = models.requests('gemini.generate').map((r) => {
