@@ -192,24 +192,21 @@ export class DayFileReader {
       buf = buf.subarray(nl + 1);
     }
     if (this.pending.length > 0) buf = Buffer.concat([this.pending, buf]);
-    const lastNl = buf.lastIndexOf(NL);
-    if (lastNl < 0) {
-      this.pending = Buffer.alloc(0);
-      if (buf.length > MAX_LINE_BYTES) {
-        warnings.push(`${this.name} line ${this.lineNo}: longer than ${mib(MAX_LINE_BYTES)}, no record; skipped`);
-        this.dropping = true;
-      } else {
-        this.pending = Buffer.from(buf);
-      }
-      return;
-    }
     // Split on the '\n' byte: it never occurs inside a multi-byte UTF-8 sequence.
-    const complete = buf.subarray(0, lastNl + 1);
-    this.pending = Buffer.from(buf.subarray(lastNl + 1));
-    const first = this.lineNo;
-    let lines = 0;
-    for (let i = complete.indexOf(NL); i >= 0; i = complete.indexOf(NL, i + 1)) lines++;
-    this.lineNo += lines;
-    onLines(complete.toString('utf8'), first);
+    const lastNl = buf.lastIndexOf(NL);
+    if (lastNl >= 0) {
+      const complete = buf.subarray(0, lastNl + 1);
+      const first = this.lineNo;
+      for (let i = complete.indexOf(NL); i >= 0; i = complete.indexOf(NL, i + 1)) this.lineNo++;
+      onLines(complete.toString('utf8'), first);
+    }
+    const rest = buf.subarray(lastNl + 1);
+    this.pending = Buffer.alloc(0);
+    if (rest.length > MAX_LINE_BYTES) {
+      warnings.push(`${this.name} line ${this.lineNo}: longer than ${mib(MAX_LINE_BYTES)}, no record; skipped`);
+      this.dropping = true;
+    } else if (rest.length > 0) {
+      this.pending = Buffer.from(rest);
+    }
   }
 }

@@ -159,12 +159,13 @@ describe('Budget.settle / release / recordOnly', () => {
     assert.equal((await budget.reserve({ id: 'b', command: 'complete', worstCaseUsd: 1, ttlMs: TTL })).ok, true);
   });
 
-  test('a settled cost above the reserved worst case is written but warned about', async () => {
-    const { budget, clock, warnings } = setup();
+  test('a settled cost above the reserved worst case is written whole, marked overUsd and warned about', async () => {
+    const { budget, clock, warnings, dir } = setup();
     await budget.reserve({ id: 'a', command: 'tone', worstCaseUsd: 0.01, ttlMs: TTL });
     await budget.settle('a', record(clock.t, { id: 'a', command: 'tone', costUsd: 0.02 }));
     assert.equal(budget.status().spentUsd, 0.02);
-    assert.match(warnings.join('\n'), /cost \$0\.02, more than its reserved worst case \$0\.01/);
+    assert.equal(readDay(dir, localDay(NOON)).records[0]?.overUsd, 0.01);
+    assert.match(warnings.join('\n'), /pro \(tone\) cost \$0\.02, \$0\.01 more than the \$0\.01 reserved/);
   });
 
   test('recordOnly writes a refused call at zero cost', async () => {
