@@ -1,6 +1,7 @@
 // Teams on a LiteLLM proxy: the virtual key's budget as the proxy reports it (GET /key/info).
 // Pure parsing and wording; the HTTP call is in providers/litellmKeyInfo.ts.
 import type { TieredConfig } from './config';
+import { formatUsd } from './money/format';
 
 /** A virtual key's budget. Amounts in USD. */
 export interface KeyBudget {
@@ -59,11 +60,11 @@ export function parseKeyInfo(body: unknown): KeyBudget | undefined {
   return budget;
 }
 
-const usd = (v: number): string => `$${v < 10 ? v.toFixed(2) : v.toFixed(0)}`;
-
 /** The short status bar note: "$12.30 left" or "$3.10 spent". */
 export function keyBudgetNote(budget: KeyBudget): string {
-  return budget.remainingUsd === null ? `${usd(budget.spendUsd)} spent` : `${usd(budget.remainingUsd)} left`;
+  return budget.remainingUsd === null
+    ? `${formatUsd(budget.spendUsd)} spent`
+    : `${formatUsd(budget.remainingUsd)} left`;
 }
 
 /** One tooltip line per proxy, e.g. "LiteLLM team (team-a, key sk-...abcd): $12.30 left of $50 (resets 2026-12-01)". */
@@ -72,9 +73,9 @@ export function describeKeyInfo(result: KeyInfoResult): string {
   const b = result.budget;
   const who = [b.teamId ? `team ${b.teamId}` : undefined, b.keyAlias ?? b.keyName].filter(Boolean).join(', ');
   const head = `LiteLLM "${result.providerId}"${who ? ` (${who})` : ''}`;
-  if (b.maxBudgetUsd === null) return `${head}: ${usd(b.spendUsd)} spent, no key budget`;
+  if (b.maxBudgetUsd === null) return `${head}: ${formatUsd(b.spendUsd)} spent, no key budget`;
   const reset = b.resetAt ? ` (resets ${b.resetAt.slice(0, 10)})` : '';
-  return `${head}: ${usd(b.remainingUsd ?? 0)} left of ${usd(b.maxBudgetUsd)}, ${usd(b.spendUsd)} spent${reset}`;
+  return `${head}: ${formatUsd(b.remainingUsd ?? 0)} left of ${formatUsd(b.maxBudgetUsd)}, ${formatUsd(b.spendUsd)} spent${reset}`;
 }
 
 /** Of several proxies, the one with the least left: the binding limit for the note. */

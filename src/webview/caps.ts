@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { h } from './dom';
+import { formatUnits, toUnits } from '../core/money/format';
 import { money } from './format';
 import type { CapsInput, PanelData } from './protocol';
 
@@ -85,7 +86,10 @@ export function capsEditor(data: PanelData, actions: CapsActions, onDirty: () =>
       'p',
       { id: 'caps-today' },
       `Today: ${money(c.todaySpentUsd)} spent of ${money(c.todayCapUsd)}`,
-      c.todayCapUsd > c.dailyCapUsd ? ` (raised by ${money(c.todayCapUsd - c.dailyCapUsd)} for today)` : '',
+      // The raise as the difference of the two caps shown, so the figures add up.
+      c.todayCapUsd > c.dailyCapUsd
+        ? ` (raised by ${formatUnits(toUnits(c.todayCapUsd) - toUnits(c.dailyCapUsd), true)} for today)`
+        : '',
       '.',
     ),
     form,

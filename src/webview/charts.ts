@@ -1,8 +1,15 @@
 // Plain SVG charts: days stacked by tier, and horizontal bars. Colours come from CSS classes that
 // map to the theme's chart colours (media/panel.css), so every theme stays readable.
+import { toNanos, UNIT_NANOS } from '../core/money/format';
 import type { DaySpend } from '../core/spend/aggregate';
 import { s } from './dom';
 import { money, shortDay } from './format';
+
+/** A day as the chart shows it: its amount and its tiers' amounts as apportioned strings (they add up). */
+export interface ShownDaySpend extends DaySpend {
+  shown: string;
+  shownByTier: Record<string, string>;
+}
 
 /** CSS class of a tier's colour: the configured order picks from the theme's chart palette. */
 export function tierClass(tier: string, tierOrder: readonly string[]): string {
@@ -28,11 +35,13 @@ const PAD = { left: 56, right: 8, top: 10, bottom: 24 };
 /** Drawn at the pixel width it gets (see responsive()), so its text never shrinks. */
 export function dayChart(
   W: number,
-  days: readonly DaySpend[],
+  days: readonly ShownDaySpend[],
   tiers: readonly string[],
   tierOrder: readonly string[],
 ): SVGSVGElement {
-  const top = niceMax(Math.max(0, ...days.map((d) => d.usd)));
+  const max = Math.max(0, ...days.map((d) => d.usd));
+  // At least the shown unit, so the top line never reads "<$0.0001".
+  const top = max > 0 ? Math.max(niceMax(max), UNIT_NANOS / 1e9) : niceMax(max);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, days.length);
@@ -47,17 +56,18 @@ export function dayChart(
   });
   for (const f of [0, 0.5, 1]) {
     const y = PAD.top + plotH * (1 - f);
-    svg.append(
-      s('line', { x1: PAD.left, x2: W - PAD.right, y1: y, y2: y, class: 'grid' }),
-      s('text', { x: PAD.left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, money(top * f)),
-    );
+    // A grid line whose amount is not a whole number of shown units gets no label (it would round).
+    const exact = toNanos(top * f) % UNIT_NANOS === 0;
+    svg.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y, y2: y, class: 'grid' }));
+    if (exact)
+      svg.append(s('text', { x: PAD.left - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, money(top * f)));
   }
   const labelEvery = Math.ceil(days.length / Math.max(2, Math.floor(plotW / 64)));
   days.forEach((d, i) => {
     const x = PAD.left + slot * i + (slot - barW) / 2;
     let y = PAD.top + plotH;
     const g = s('g', { class: 'day', 'data-day': d.day });
-    g.append(s('title', null, `${d.day}: ${money(d.usd)}, ${d.calls} call(s)`));
+    g.append(s('title', null, `${d.day}: ${d.shown}, ${d.calls} call(s)`));
     for (const tier of tiers) {
       const usd = d.byTier[tier] ?? 0;
       if (usd <= 0) continue;
@@ -67,7 +77,7 @@ export function dayChart(
         s(
           'rect',
           { x, y, width: barW, height: Math.max(hgt, 0.5), class: `bar ${tierClass(tier, tierOrder)}` },
-          s('title', null, `${d.day} ${tier}: ${money(usd)}`),
+          s('title', null, `${d.day} ${tier}: ${d.shownByTier[tier] ?? money(usd)}`),
         ),
       );
     }
@@ -82,6 +92,8 @@ export function dayChart(
 export interface BarItem {
   label: string;
   usd: number;
+  /** The amount as shown, apportioned with the other bars to the total (moneyTable). */
+  shown: string;
   calls: number;
   share: number;
   className: string;
@@ -109,11 +121,7 @@ export function barChart(W: number, items: readonly BarItem[], ariaLabel: string
       s(
         'g',
         { class: 'bar-row', 'data-key': item.label },
-        s(
-          'title',
-          null,
-          `${item.label}: ${money(item.usd)} (${(item.share * 100).toFixed(1)}%), ${item.calls} call(s)`,
-        ),
+        s('title', null, `${item.label}: ${item.shown} (${(item.share * 100).toFixed(1)}%), ${item.calls} call(s)`),
         s(
           'text',
           { x: labelW - 8, y: y + rowH / 2 + 4, class: 'label', 'text-anchor': 'end' },
@@ -126,11 +134,7 @@ export function barChart(W: number, items: readonly BarItem[], ariaLabel: string
           height: rowH - 10,
           class: `bar ${item.className}`,
         }),
-        s(
-          'text',
-          { x: labelW + w + 6, y: y + rowH / 2 + 4, class: 'value' },
-          `${money(item.usd)} · ${item.calls} call(s)`,
-        ),
+        s('text', { x: labelW + w + 6, y: y + rowH / 2 + 4, class: 'value' }, `${item.shown} · ${item.calls} call(s)`),
       ),
     );
   });

@@ -1,19 +1,13 @@
 // Number and date formatting for the panel (fixed en-US style so figures read the same everywhere).
+// Money is the one formatter the status bar, notices and review use too (src/core/money/format.ts).
 // Formatters are made once: toLocaleString builds a new one per call, which cost more than the
 // rest of a 200-row table's rendering together.
-const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { formatUsd } from '../core/money/format';
+
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const RATE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
-export function money(usd: number): string {
-  if (!Number.isFinite(usd)) return '—';
-  const sign = usd < 0 ? '−' : '';
-  const a = Math.abs(usd);
-  if (a === 0) return '$0.00';
-  // Below a cent, two significant digits: a $0.00008 call must not read as $0.0000.
-  if (a < 0.01) return `${sign}$${a.toFixed(Math.min(10, Math.max(4, 1 - Math.floor(Math.log10(a)))))}`;
-  return `${sign}$${CENTS.format(a)}`;
-}
+export const money = formatUsd;
 
 export function percent(share: number): string {
   return Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '—';

@@ -1,6 +1,8 @@
 // The panel's sections, each a pure function of the data (plus callbacks for its controls).
+import { exactUsd, formatUnits, moneyTable, SHOWN_DECIMALS, toNanos, toUnits } from '../core/money/format';
+import type { DaySpend } from '../core/spend/aggregate';
 import { filterRows, sortRows, type CallSortKey } from '../core/spend/calls';
-import { barChart, dayChart, responsive, tierClass } from './charts';
+import { barChart, dayChart, responsive, tierClass, type ShownDaySpend } from './charts';
 import { gridTable, h } from './dom';
 import { count, money, ms, percent, rate, time } from './format';
 import type { ModelPriceView, PanelData, PanelState } from './protocol';
@@ -31,6 +33,23 @@ export function totals(data: PanelData): HTMLElement {
   );
 }
 
+/** Days apportioned to the range's total, and each day's tiers to that day's shown amount. */
+export function shownDays(days: readonly DaySpend[], totalUsd: number): ShownDaySpend[] {
+  const perDay = moneyTable(
+    days.map((d) => d.usd),
+    totalUsd,
+  );
+  return days.map((d, i) => {
+    const tiers = Object.keys(d.byTier);
+    const dayUsd = perDay.rowUnits[i]! / 10 ** SHOWN_DECIMALS;
+    const t = moneyTable(
+      tiers.map((k) => d.byTier[k]!),
+      dayUsd,
+    );
+    return { ...d, shown: perDay.rows[i]!, shownByTier: Object.fromEntries(tiers.map((k, j) => [k, t.rows[j]!])) };
+  });
+}
+
 function legend(tiers: readonly string[], tierOrder: readonly string[]): HTMLElement {
   return h(
     'ul',
@@ -45,13 +64,17 @@ export function daysSection(data: PanelData): HTMLElement {
     'days',
     'Spend per day',
     data.summary.calls === 0 ? empty('No calls in this range.') : null,
-    responsive((w) => dayChart(w, data.summary.days, tiers, data.tierOrder), 'full'),
+    responsive((w) => dayChart(w, shownDays(data.summary.days, data.summary.usd), tiers, data.tierOrder), 'full'),
     legend(tiers, data.tierOrder),
   );
 }
 
 export function commandsSection(data: PanelData): HTMLElement {
   const items = data.summary.byCommand;
+  const shown = moneyTable(
+    items.map((b) => b.usd),
+    data.summary.usd,
+  ).rows;
   return section(
     'commands',
     'Spend per command',
@@ -61,7 +84,14 @@ export function commandsSection(data: PanelData): HTMLElement {
           (w) =>
             barChart(
               w,
-              items.map((b) => ({ label: b.key, usd: b.usd, calls: b.calls, share: b.share, className: 'accent' })),
+              items.map((b, i) => ({
+                label: b.key,
+                usd: b.usd,
+                shown: shown[i]!,
+                calls: b.calls,
+                share: b.share,
+                className: 'accent',
+              })),
               'Spend per command',
             ),
           'half',
@@ -71,6 +101,10 @@ export function commandsSection(data: PanelData): HTMLElement {
 
 export function modelsSection(data: PanelData): HTMLElement {
   const items = data.summary.byModel;
+  const shown = moneyTable(
+    items.map((b) => b.usd),
+    data.summary.usd,
+  ).rows;
   return section(
     'models',
     'Spend per model',
@@ -80,9 +114,10 @@ export function modelsSection(data: PanelData): HTMLElement {
           (w) =>
             barChart(
               w,
-              items.map((b) => ({
+              items.map((b, i) => ({
                 label: b.key,
                 usd: b.usd,
+                shown: shown[i]!,
                 calls: b.calls,
                 share: b.share,
                 className: tierClass(b.tier, data.tierOrder),
@@ -97,6 +132,8 @@ export function modelsSection(data: PanelData): HTMLElement {
 export function savingsSection(data: PanelData): HTMLElement {
   const v = data.summary.savings;
   const pro = data.proModel.modelId;
+  // Saved is shown as the difference of the two figures shown beside it, so they add up.
+  const saved = formatUnits(toUnits(v.allProUsd) - toUnits(v.actualUsd), toNanos(v.savedUsd) !== 0);
   if (!data.proModel.known) {
     return section(
       'savings',
@@ -116,7 +153,7 @@ export function savingsSection(data: PanelData): HTMLElement {
     h(
       'p',
       { class: 'big' },
-      h('strong', { 'data-figure': 'saved' }, money(v.savedUsd)),
+      h('strong', { 'data-figure': 'saved' }, saved),
       ' saved · ',
       h('strong', { 'data-figure': 'saved-share' }, percent(v.share)),
     ),
@@ -139,6 +176,10 @@ export function savingsSection(data: PanelData): HTMLElement {
 
 export function tiersSection(data: PanelData): HTMLElement {
   const s = data.summary;
+  const shown = moneyTable(
+    s.tiers.map((t) => t.usd),
+    s.usd,
+  ).rows;
   const bar = h('div', { class: 'mix', role: 'img', 'aria-label': 'Tier mix' });
   for (const t of s.tiers) {
     if (t.share <= 0) continue;
@@ -155,12 +196,12 @@ export function tiersSection(data: PanelData): HTMLElement {
     s.usd > 0 ? bar : null,
     gridTable(
       ['Tier', { num: 'Spend' }, { num: 'Share' }, { num: 'Calls' }],
-      s.tiers.map((t) =>
+      s.tiers.map((t, i) =>
         h(
           'tr',
           { 'data-tier': t.tier },
           h('td', null, h('span', { class: `swatch ${tierClass(t.tier, data.tierOrder)}` }), t.tier),
-          h('td', { class: 'num' }, money(t.usd)),
+          h('td', { class: 'num' }, shown[i]!),
           h('td', { class: 'num' }, percent(t.share)),
           h('td', { class: 'num' }, count(t.calls)),
         ),
@@ -228,7 +269,8 @@ export function callsTable(data: PanelData, state: PanelState, onSort: (key: Cal
         h('td', { class: 'num' }, count(r.inputTokens)),
         h('td', { class: 'num' }, count(r.cachedInputTokens)),
         h('td', { class: 'num' }, count(r.outputTokens)),
-        h('td', { class: 'num' }, money(r.costUsd)),
+        // The exact amount on hover: a call below the shown unit reads "<$0.0001".
+        h('td', { class: 'num', title: `$${exactUsd(r.costUsd)}` }, money(r.costUsd)),
         h('td', { class: 'num' }, ms(r.latencyMs)),
         h('td', { title: r.reason ?? '' }, r.outcome, r.reason ? ` (${r.reason})` : ''),
       ),

@@ -67,10 +67,11 @@ describe('wording', () => {
   });
 
   test('note and tooltip name the amounts', () => {
-    assert.equal(keyBudgetNote({ spendUsd: 12.7, maxBudgetUsd: 50, remainingUsd: 37.3 }), '$37 left');
+    // The one money formatter (src/core/money/format.ts): the same figure as the panel shows.
+    assert.equal(keyBudgetNote({ spendUsd: 12.7, maxBudgetUsd: 50, remainingUsd: 37.3 }), '$37.30 left');
     assert.equal(keyBudgetNote({ spendUsd: 48.5, maxBudgetUsd: 50, remainingUsd: 1.5 }), '$1.50 left');
-    assert.equal(keyBudgetNote({ spendUsd: 1.234, maxBudgetUsd: null, remainingUsd: null }), '$1.23 spent');
-    assert.equal(describeKeyInfo(ok('team', 10, 50)), 'LiteLLM "team": $40 left of $50, $10 spent');
+    assert.equal(keyBudgetNote({ spendUsd: 1.234, maxBudgetUsd: null, remainingUsd: null }), '$1.2340 spent');
+    assert.equal(describeKeyInfo(ok('team', 10, 50)), 'LiteLLM "team": $40.00 left of $50.00, $10.00 spent');
     assert.equal(
       describeKeyInfo({ ok: false, providerId: 'team', message: 'boom', fetchedAt: 0 }),
       'LiteLLM "team": boom',

@@ -121,7 +121,10 @@ describe('report markdown', () => {
     const md = formatReportMarkdown(report);
     assert.match(md, /\*\*Model\*\* pro \(pro\)/);
     assert.match(md, /150 in \/ 30 out \(5 reasoning\)/);
-    assert.match(md, /\$0\.020/);
+    // The stage rows add up to the cost in the header: $0.0001 + $0.02 = $0.0201.
+    assert.match(md, /\*\*Cost\*\* \$0\.0201 /);
+    assert.match(md, /\| extract \| lite \| flash-lite \| 100 \| 10 \| \$0\.0001 \|/);
+    assert.match(md, /\| review \| pro \| pro \| 50 \| 20 \| \$0\.02 \|/);
     assert.match(md, /4\.2 s/);
     assert.match(md, /\| extract \| lite \| flash-lite \|/);
     assert.match(md, /Not sent.*`\.env`/);
@@ -132,12 +135,12 @@ describe('report markdown', () => {
     assert.match(md, /````\n {2}x ``` y\n {2}````/, 'fence longer than any backtick run in the code');
   });
 
-  test('dollar amounts: sub-cent visible, cents above a dollar, unknown as $?', () => {
+  test('dollar amounts: one $0.0001 unit (whole cents as cents), unknown as $?', () => {
     assert.deepEqual([0, 0.00012, 0.0201, 0.5, 50, Number.NaN].map(formatUsd), [
-      '$0',
+      '$0.00',
       '$0.0001',
-      '$0.020',
-      '$0.500',
+      '$0.0201',
+      '$0.50',
       '$50.00',
       '$?',
     ]);
@@ -145,6 +148,6 @@ describe('report markdown', () => {
 
   test('a cached report says so and that it cost nothing now', () => {
     const md = formatReportMarkdown({ ...report, fromCache: { storedAt: '2026-11-22T10:00:00.000Z' } });
-    assert.match(md, /cached result.*no call, \$0 now/);
+    assert.match(md, /cached result.*no call, \$0\.00 now/);
   });
 });

@@ -4,14 +4,15 @@ import { niceMax } from '../../src/webview/charts';
 import { money, percent, shortDay } from '../../src/webview/format';
 
 describe('panel formatting', () => {
-  test('money keeps two significant digits below a cent, cents above', () => {
+  test('money is the one formatter: a $0.0001 unit, whole cents as cents, grouping, sign', () => {
     assert.equal(money(0), '$0.00');
-    assert.equal(money(0.907), '$0.91');
+    assert.equal(money(0.907), '$0.9070');
     assert.equal(money(1234.5), '$1,234.50');
     assert.equal(money(0.007), '$0.0070');
-    assert.equal(money(0.00008), '$0.000080');
+    assert.equal(money(0.00008), '$0.0001');
+    assert.equal(money(0.00004), '<$0.0001');
     assert.equal(money(-0.16), '−$0.16');
-    assert.equal(money(NaN), '—');
+    assert.equal(money(NaN), '$?');
   });
 
   test('percent, days and chart scale tops', () => {

@@ -2,6 +2,7 @@
 // change in cost (the period's own tokens repriced) and the settings edit that applies them.
 // Nothing is suggested on thin data; every "no" that matters is said in `notes`.
 import type { TieredConfig } from '../config';
+import { formatUsd } from '../money/format';
 import { tierAbove } from '../router';
 import type { LedgerRecord, TierId } from '../types';
 import { repriceAll, spentUsd, type RatesFor } from './reprice';
@@ -96,7 +97,6 @@ export interface OptimizerReport {
 const INTERNAL_COMMANDS = new Set(['shadow']);
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
-const usd = (x: number): string => `$${Math.abs(x) < 1 ? x.toFixed(4) : x.toFixed(2)}`;
 
 export function editLabel(edit: SettingsEdit): string {
   return `tiered.${edit.setting}.${edit.key} = ${JSON.stringify(edit.value)}`;
@@ -110,8 +110,8 @@ export function describeDelta(s: Pick<Suggestion, 'expectedDeltaUsd' | 'currentU
       ? ` (${s.expectedDeltaUsd < 0 ? '−' : '+'}${Math.round((Math.abs(s.expectedDeltaUsd) / s.currentUsd) * 100)}%)`
       : '';
   return s.expectedDeltaUsd <= 0
-    ? `saves ${usd(-s.expectedDeltaUsd)}${share}`
-    : `costs ${usd(s.expectedDeltaUsd)} more${share}`;
+    ? `saves ${formatUsd(-s.expectedDeltaUsd)}${share}`
+    : `costs ${formatUsd(s.expectedDeltaUsd)} more${share}`;
 }
 
 function tierBelow(config: TieredConfig, tier: TierId): TierId | undefined {

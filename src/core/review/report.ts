@@ -1,7 +1,10 @@
 // The outcome of one review as the editor shows it: findings resolved to the reviewed files,
 // what each stage cost, and the Markdown report opened beside the editor.
+import { formatUsd, moneyTable, sumUsd } from '../money/format';
 import type { ReviewKind } from './input';
 import type { Finding } from './findings';
+
+export { formatUsd }; // the one money formatter (src/core/money/format.ts), for the review's callers
 
 export interface StageRecord {
   stage: 'triage' | 'extract' | 'review' | 'repair';
@@ -43,24 +46,19 @@ export interface ReviewReport {
 }
 
 export function sumStages(stages: StageRecord[]): ReviewReport['totals'] {
-  return stages.reduce(
+  const tokens = stages.reduce(
     (t, s) => ({
       inputTokens: t.inputTokens + s.inputTokens,
       outputTokens: t.outputTokens + s.outputTokens,
       reasoningTokens: t.reasoningTokens + s.reasoningTokens,
-      costUsd: t.costUsd + s.costUsd,
     }),
-    { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 },
+    { inputTokens: 0, outputTokens: 0, reasoningTokens: 0 },
   );
+  // Summed in nano-dollars: the total is exactly the stages' amounts, without float noise.
+  return { ...tokens, costUsd: sumUsd(stages.map((s) => s.costUsd)) };
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2, hint: 3 } as const;
-
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd)) return '$?';
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
-}
 
 function fence(code: string): string {
   const longest = Math.max(2, ...Array.from(code.matchAll(/`+/g), (m) => m[0].length));
@@ -71,20 +69,25 @@ function fence(code: string): string {
 export function formatReportMarkdown(r: ReviewReport): string {
   const out: string[] = [];
   out.push(`# Tiered review: ${r.title}`, '');
-  const cached = r.fromCache ? ` — **cached result** from ${r.fromCache.storedAt} (no call, $0 now)` : '';
+  // The stage rows are apportioned to the total, so the table adds up to the cost in the header.
+  const cost = moneyTable(
+    r.stages.map((s) => s.costUsd),
+    r.totals.costUsd,
+  );
+  const cached = r.fromCache ? ` — **cached result** from ${r.fromCache.storedAt} (no call, ${formatUsd(0)} now)` : '';
   out.push(
     `**Model** ${r.model} (${r.tier}) · **Tokens** ${r.totals.inputTokens} in / ${r.totals.outputTokens} out` +
       (r.totals.reasoningTokens ? ` (${r.totals.reasoningTokens} reasoning)` : '') +
-      ` · **Cost** ${formatUsd(r.totals.costUsd)} · **Time** ${(r.elapsedMs / 1000).toFixed(1)} s${cached}`,
+      ` · **Cost** ${cost.total} · **Time** ${(r.elapsedMs / 1000).toFixed(1)} s${cached}`,
     '',
   );
   if (r.stages.length > 1) {
     out.push('| Stage | Tier | Model | In | Out | Cost | Time |', '|---|---|---|---:|---:|---:|---:|');
-    for (const s of r.stages) {
+    r.stages.forEach((s, i) => {
       out.push(
-        `| ${s.stage} | ${s.tier} | ${s.model} | ${s.inputTokens} | ${s.outputTokens} | ${formatUsd(s.costUsd)} | ${(s.latencyMs / 1000).toFixed(1)} s |`,
+        `| ${s.stage} | ${s.tier} | ${s.model} | ${s.inputTokens} | ${s.outputTokens} | ${cost.rows[i]} | ${(s.latencyMs / 1000).toFixed(1)} s |`,
       );
-    }
+    });
     out.push('');
   }
   for (const d of r.decisions) out.push(`- ${d}`);

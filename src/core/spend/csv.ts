@@ -1,5 +1,6 @@
 // CSV export of ledger records (RFC 4180: CRLF line ends, fields with a comma, quote or line break
 // quoted, quotes doubled). Records hold no prompt text and no key, so nothing needs removing.
+import { exactUsd } from '../money/format';
 import type { LedgerRecord } from '../types';
 
 export const CSV_COLUMNS = [
@@ -29,8 +30,14 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Money columns: exact decimal strings from integer nano-dollars ("0.3", not 0.30000000000000004). */
+const MONEY_COLUMNS: ReadonlySet<string> = new Set(['costUsd', 'estimateUsd']);
+
 export function csvLine(record: LedgerRecord): string {
-  return CSV_COLUMNS.map((c) => csvField(record[c])).join(',');
+  return CSV_COLUMNS.map((c) => {
+    const v = record[c];
+    return csvField(MONEY_COLUMNS.has(c) && typeof v === 'number' ? exactUsd(v) : v);
+  }).join(',');
 }
 
 /** The whole export: a header line, then one line per record, in the order given. */

@@ -1,6 +1,7 @@
 // The cost panel's host side: one WebviewPanel, fed from the ledger through a per-day spend cache,
 // every message from the page validated with zod before it is acted on.
 import * as vscode from 'vscode';
+import { formatUsd } from '../../core/money/format';
 import { PriceBook } from '../../core/prices';
 import { SpendCache } from '../../core/spend/cache';
 import { toCsv } from '../../core/spend/csv';
@@ -152,7 +153,7 @@ export class CostPanel implements vscode.Disposable {
           type: 'result',
           requestId: msg.requestId,
           ok: true,
-          message: `Today's cap is now $${s.capUsd.toFixed(2)} (today only, every window).`,
+          message: `Today's cap is now ${formatUsd(s.capUsd)} (today only, every window).`,
         });
         return this.refresh();
       }
@@ -306,13 +307,13 @@ export class CostPanel implements vscode.Disposable {
       return;
     }
     this.ctx.logger.info(
-      `Caps saved to user settings: daily $${caps.dailyCapUsd}, soft ${Math.round(caps.softThreshold * 100)}%, per command ${JSON.stringify(caps.perCommandUsd)}.`,
+      `Caps saved to user settings: daily ${formatUsd(caps.dailyCapUsd)}, soft ${Math.round(caps.softThreshold * 100)}%, per command ${JSON.stringify(caps.perCommandUsd)}.`,
     );
     this.post({
       type: 'result',
       requestId,
       ok: true,
-      message: `Caps saved to your user settings: $${caps.dailyCapUsd.toFixed(2)} a day, soft threshold ${Math.round(caps.softThreshold * 100)}%.`,
+      message: `Caps saved to your user settings: ${formatUsd(caps.dailyCapUsd)} a day, soft threshold ${Math.round(caps.softThreshold * 100)}%.`,
     });
   }
 

@@ -109,7 +109,11 @@ export function buildPanelData(input: PanelDataInput): PanelData {
       softThreshold: config.budget.softThreshold,
       commands: Object.keys(config.commands),
       todayCapUsd: input.today.capUsd,
-      todaySpentUsd: input.today.spentUsd,
+      // The ledger's exact sum when today is loaded, as the status bar shows it (the budget's
+      // figure rounds each call up to a micro-dollar for the cap check).
+      todaySpentUsd: cache.has(input.today.day)
+        ? cache.summary({ from: input.today.day, to: input.today.day }).usd
+        : input.today.spentUsd,
     },
     prices: input.prices,
     priceData: { ...BUNDLED_PRICE_DATA },

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { TieredError } from '../../core/errors';
 import type { Preflight } from '../../core/review/engine';
-import { formatUsd } from '../../core/review/report';
+import { formatUsd, moneyTable } from '../../core/money/format';
 import type { FeatureContext } from '../featureContext';
 
 export const RUN_REVIEW = 'Run Review';
@@ -19,11 +19,15 @@ export function confirmText(p: Preflight, title: string): { message: string; det
     `Left of today's cap: ${formatUsd(p.remainingUsd)} of ${formatUsd(p.capUsd)}.`,
   ];
   if (p.stages.length > 1) {
+    // Apportioned to the worst case above, so the stage lines add up to it.
+    const shown = moneyTable(
+      p.stages.map((s) => s.worstCaseUsd),
+      p.worstCaseUsd,
+    ).rows;
     lines.push('', 'Stages:');
-    for (const s of p.stages)
-      lines.push(
-        `• ${s.stage} on ${s.tier} (${s.model})${s.calls > 1 ? ` × ${s.calls}` : ''}: up to ${formatUsd(s.worstCaseUsd)}`,
-      );
+    p.stages.forEach((s, i) =>
+      lines.push(`• ${s.stage} on ${s.tier} (${s.model})${s.calls > 1 ? ` × ${s.calls}` : ''}: up to ${shown[i]}`),
+    );
   }
   lines.push('', 'Settings: tiered.budget.confirmAboveUsd decides when this is asked.');
   return { message, detail: lines.join('\n') };

@@ -310,7 +310,7 @@ async function confirmCost(estimate: CostEstimate): Promise<boolean> {
   const go = 'Continue';
   const pick = await vscode.window.showWarningMessage(
     `Tiered: this tone fix runs on ${estimate.model.id} (${estimate.model.tier} tier) and may cost up to ${money(estimate.worstCaseUsd)}.`,
-    { modal: true, detail: `$${estimate.remainingUsd.toFixed(2)} of today's cap is left.` },
+    { modal: true, detail: `${money(estimate.remainingUsd)} of today's cap is left.` },
     go,
   );
   return pick === go;
