@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { CallResult, CallRunner, CallSpec, CostEstimate, RequestBody } from '../../src/core/calls';
 import { defaultConfig, type TieredConfig } from '../../src/core/config';
 import { TieredError } from '../../src/core/errors';
+import { sumUsd } from '../../src/core/money/format';
 import { MemoryCacheStore, ResultCache } from '../../src/core/review/cache';
 import { runReview, type Preflight, type ReviewDeps } from '../../src/core/review/engine';
 import type { ReviewInput } from '../../src/core/review/input';
@@ -182,7 +183,8 @@ describe('review engine', () => {
       report.stages.map((s) => s.stage),
       ['review', 'repair'],
     );
-    assert.equal(report.totals.costUsd, report.stages[0]!.costUsd + report.stages[1]!.costUsd);
+    // Summed exactly (nano-dollars), so the report's total is the stages' amounts without float noise.
+    assert.equal(report.totals.costUsd, sumUsd([report.stages[0]!.costUsd, report.stages[1]!.costUsd]));
   });
 
   test('a second invalid answer stops with a clear error and the raw answer in the log', async () => {

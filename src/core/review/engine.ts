@@ -357,20 +357,34 @@ async function callJson<T>(call: Caller, logger: Logger, c: JsonCall<T>): Promis
   const parsed = parse(first.text);
   if (parsed.ok) return parsed.value;
   logger.warn(`review: ${stage} answer from ${first.model.id} ${parsed.error}; asking once more to repair it`);
-  const repair = await call('repair', {
-    reasoning: stage,
-    tier: first.tier,
-    model: first.model.id,
-    build: body(repairMessages(messages, first.text, parsed.error)),
-  });
-  const again = parse(repair.text);
-  if (again.ok) return again.value;
-  logger.error(
-    `review: ${stage} answer from ${repair.model.id} still ${again.error} after one repair. Raw answer:\n${repair.text}`,
-  );
+  // The repair's answer is checked inside the call path (`validate`), so a review that fails here
+  // ends in a ledger record with outcome 'error' and the reason, not in an 'ok' one.
+  let again: ParseResult<T> | undefined;
+  let raw = '';
+  try {
+    const repair = await call('repair', {
+      reasoning: stage,
+      tier: first.tier,
+      model: first.model.id,
+      build: body(repairMessages(messages, first.text, parsed.error)),
+      validate: (text) => {
+        raw = text;
+        again = parse(text);
+        return again.ok ? undefined : `invalid review JSON: ${again.error}`;
+      },
+    });
+    raw = repair.text;
+    const checked = again ?? parse(raw);
+    if (checked.ok) return checked.value;
+    again = checked;
+  } catch (err) {
+    if (!(TieredError.is(err) && err.reason === 'invalidResponse' && again && !again.ok)) throw err;
+  }
+  const error = again.ok ? 'no answer' : again.error;
+  logger.error(`review: ${stage} answer from ${first.model.id} still ${error} after one repair. Raw answer:\n${raw}`);
   throw new TieredError(
     'invalidResponse',
-    `The ${tier} model (${repair.model.id}) did not return valid review JSON, even after one repair attempt (${again.error}). ` +
+    `The ${tier} model (${first.model.id}) did not return valid review JSON, even after one repair attempt (${error}). ` +
       'The raw answer is in the Tiered output log.',
   );
 }
