@@ -12,6 +12,7 @@ import { startModelServer, type ModelServer } from '../server/modelServer';
 import { freePort, startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
+import { statusBarElementId, Workbench } from './ui';
 
 /** No known key shape: only verbatim redaction of a known secret hides it. */
 const TEST_KEY = 'tiered-setup-test-Hn4Rw8Ty2Qm6';
@@ -87,7 +88,7 @@ describe('Tiered: Check Setup in a real VS Code', { skip: hostSkipReason() }, ()
       (r) => `${r.route} ${r.model} ${r.rejected ? `rejected ${r.rejected.status} ${r.rejected.reason}` : r.status}`,
     );
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
-    assert.match(result.output, /4 passing/);
+    assert.match(result.output, /5 passing/);
   });
 
   test('one request per reachable model, with its own parameters; Cancel sent nothing', () => {
@@ -108,6 +109,42 @@ describe('Tiered: Check Setup in a real VS Code', { skip: hostSkipReason() }, ()
     for (const r of chats) {
       const sent = r.flavour === 'gemini' ? (r.headers['x-goog-api-key'] ?? r.query.key) : r.headers.authorization;
       assert.ok(String(sent).includes(TEST_KEY), `${r.model} was sent without the key set in the spec`);
+    }
+  });
+
+  test('first run (a user window): the offer shows once; Get Started opens the Tiered walkthrough', async () => {
+    const toastText = /Tiered is installed\. Check that your models answer/;
+    const wb = await Workbench.open(server);
+    try {
+      let toasts = await wb.notifications();
+      for (let i = 0; i < 60 && !toasts.some((t) => toastText.test(t.message)); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        toasts = await wb.notifications();
+      }
+      assert.ok(
+        toasts.some((t) => toastText.test(t.message)),
+        `no first-run offer: ${JSON.stringify(toasts)}`,
+      );
+      await wb.page.locator('.notification-toast').getByRole('button', { name: 'Get Started' }).click();
+      const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Tiered' });
+      await tab.waitFor({ timeout: 15_000 });
+      await wb.page.getByText('Get started with Tiered').first().waitFor({ timeout: 15_000 });
+      for (const step of ['Set an API key', 'Check your setup']) {
+        assert.ok(await wb.page.getByText(step, { exact: true }).first().isVisible(), `step "${step}" not shown`);
+      }
+      await wb.screenshot('host-setup-walkthrough');
+      // Reloaded, the same installation is not offered it again (the globalState flag; code-server
+      // keeps it in the browser profile, so this is the same window reloaded, not a new profile).
+      await wb.page.reload();
+      await wb.statusBarText(statusBarElementId('tiered.tiered', 'tiered.spend'), 30_000);
+      await wb.page.waitForTimeout(1000);
+      const after = await wb.notifications();
+      assert.ok(
+        !after.some((t) => toastText.test(t.message)),
+        `offered again after a reload: ${JSON.stringify(after)}`,
+      );
+    } finally {
+      await wb.close();
     }
   });
 

@@ -154,6 +154,26 @@ describe('Tiered: Check Setup, in a real VS Code', function () {
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report shows rendered, not as source');
   });
 
+  it('the walkthrough: four steps, each with its page and a registered command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const walkthrough = ext.packageJSON.contributes.walkthroughs[0] as {
+      id: string;
+      steps: { title: string; description: string; media: { markdown: string } }[];
+    };
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.title),
+      ['Set an API key', 'Check your setup', 'See where the money goes', 'Set a daily cap'],
+    );
+    const commands = await vscode.commands.getCommands(true);
+    for (const step of walkthrough.steps) {
+      const page = vscode.Uri.joinPath(ext.extensionUri, step.media.markdown);
+      assert.ok((await vscode.workspace.fs.stat(page)).size > 0, `${step.media.markdown} is missing`);
+      for (const [, id] of step.description.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(commands.includes(id!), `step "${step.title}" links to unregistered ${id}`);
+      }
+    }
+  });
+
   it('no key in the report, the notices or the ledger', async () => {
     const report = (await vscode.workspace.openTextDocument(REPORT)).getText();
     assert.ok(!report.includes(key), 'the key is in the report');
