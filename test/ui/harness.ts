@@ -27,7 +27,9 @@ function newestMtime(dir: string): number {
 /** Builds dist/webview.js the way esbuild.js does, when it is missing or older than its sources. */
 export async function ensureWebviewBuilt(): Promise<string> {
   const out = join(ROOT, 'dist', 'webview.js');
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'webview')), newestMtime(join(ROOT, 'src', 'core', 'spend')));
+  const sources = Math.max(
+    ...['webview', 'core/spend', 'core/money'].map((d) => newestMtime(join(ROOT, 'src', ...d.split('/')))),
+  );
   if (!existsSync(out) || statSync(out).mtimeMs < sources) {
     await esbuild.build({
       absWorkingDir: ROOT,

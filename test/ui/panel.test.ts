@@ -45,7 +45,8 @@ describe('cost panel page', { skip }, () => {
 
   test('every section renders the fixture figures', async () => {
     const text = (sel: string) => shownText(p, sel);
-    assert.match(await text('#totals'), /\$0\.91 over 9 call\(s\), 2026-11-17 to 2026-11-23 · 1 refused/);
+    // One money formatter (src/core/money/format.ts): $0.0001 unit, whole cents as cents.
+    assert.match(await text('#totals'), /\$0\.9070 over 9 call\(s\), 2026-11-17 to 2026-11-23 · 1 refused/);
 
     // Spend per day: one stack per day of the range, tier segments with their amounts.
     assert.equal(await p.page.locator('#section-days g.day').count(), 7);
@@ -71,7 +72,7 @@ describe('cost panel page', { skip }, () => {
 
     assert.equal(await text('[data-figure="saved"]'), '$0.16');
     assert.equal(await text('[data-figure="saved-share"]'), '15.0%');
-    assert.equal(await text('[data-figure="all-pro"]'), '$1.07');
+    assert.equal(await text('[data-figure="all-pro"]'), '$1.0670'); // = $0.9070 spent + $0.16 saved
 
     assert.match(await text('#section-tiers tr[data-tier="lite"]'), /\$0\.0070\s+0\.8%\s+6/);
     assert.match(await text('#section-tiers tr[data-tier="pro"]'), /\$0\.90\s+99\.2%\s+3/);
@@ -80,7 +81,7 @@ describe('cost panel page', { skip }, () => {
     assert.equal(await p.page.locator('#section-calls tbody tr').count(), 9);
     assert.match(await text('#section-calls tbody tr:first-child'), /review\s+pro\s+pro[\s\S]*refused \(daily cap/);
 
-    assert.match(await text('#caps-today'), /Today: \$0\.40 spent of \$5\.00/);
+    assert.match(await text('#caps-today'), /Today: \$0\.4030 spent of \$5\.00/);
     assert.equal(await p.page.locator('#cap-daily').evaluate((e) => (e as HTMLInputElement).value), '5');
     assert.equal(await p.page.locator('#cap-soft').evaluate((e) => (e as HTMLInputElement).value), '80');
 
@@ -189,6 +190,11 @@ describe('cost panel page', { skip }, () => {
     await p.page.locator('#section-calls button[data-sort="costUsd"]').click();
     const costs = await p.page.locator('#section-calls tbody tr td:nth-child(8)').allInnerTexts();
     assert.deepEqual(costs.slice(0, 3), ['$0.50', '$0.40', '$0.0020']);
+    // The exact amount on hover, as the CSV writes it.
+    assert.equal(
+      await p.page.locator('#section-calls tbody tr td:nth-child(8)').nth(2).getAttribute('title'),
+      '$0.002',
+    );
     assert.equal(await p.page.locator('#section-calls th[aria-sort="descending"]').innerText(), 'Cost ▼');
     await p.page.locator('#section-calls button[data-sort="costUsd"]').click();
     assert.equal((await p.page.locator('#section-calls tbody tr td:nth-child(8)').allInnerTexts())[8], '$0.50');
@@ -255,7 +261,7 @@ describe('cost panel page', { skip }, () => {
     await p.page.reload();
     await p.page.waitForSelector('#section-prices');
     // Rendered from the saved state (the last data drawn): the host has not answered this load's ready.
-    assert.match(await p.page.locator('#totals').innerText(), /\$0\.91 over 12,345 call\(s\)/);
+    assert.match(await p.page.locator('#totals').innerText(), /\$0\.9070 over 12,345 call\(s\)/);
     assert.equal(await p.page.locator('#calls-filter').evaluate((e) => (e as HTMLInputElement).value), '');
     const posted = await p.posted();
     assert.equal(posted.length, 1);
