@@ -53,23 +53,34 @@ const daysInMonth = (year: number, month: number): number =>
 export function isoTimestampMs(iso: string): number | undefined {
   const m = ISO_RE.exec(iso);
   if (!m) return undefined;
-  const field = (i: number): number => Number(m[i]);
-  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)];
+  const year = +m[1]!;
+  const month = +m[2]!;
+  const day = +m[3]!;
+  const hour = +m[4]!;
+  const minute = +m[5]!;
+  const second = +m[6]!;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMin = 0;
   if (m[8] !== undefined) {
-    const oh = field(9);
-    const om = field(10);
+    const oh = +m[9]!;
+    const om = +m[10]!;
     if (oh > 23 || om > 59) return undefined;
     offsetMin = (m[8] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  const d = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, ms);
-  return d.getTime() - offsetMin * 60_000;
+  // Milliseconds are the first three fraction digits (Date.parse truncates the same way).
+  const ms = m[7] === undefined ? 0 : +m[7].slice(1, 4).padEnd(3, '0');
+  const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMin;
+  return (minutes * 60 + second) * 1000 + ms;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): no Date object per line. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
 /** The local day of an ISO timestamp (a ledger record's `ts`); undefined when it is not a real time. */
