@@ -1,6 +1,7 @@
 // Runs the setup check through the call path (CallRunner): first what it will spend (the sum of
 // each request's worst case, from runner.estimate), then the requests themselves, one row per model.
 import type { CallResult, CallRunner } from '../calls';
+import { sumUsd } from '../money/format';
 import { TieredError } from '../errors';
 import type { PriceInfo } from '../prices';
 import type { ResolvedModel } from '../router';
@@ -20,7 +21,7 @@ export interface SetupEstimate {
 
 export async function estimateSetup(runner: CallRunner, checks: SetupCheck[]): Promise<SetupEstimate> {
   let requests = 0;
-  let worstCaseUsd = 0;
+  const worst: number[] = [];
   let remainingUsd = Infinity;
   const unpriced: string[] = [];
   for (const check of checks) {
@@ -28,11 +29,16 @@ export async function estimateSetup(runner: CallRunner, checks: SetupCheck[]): P
       const e = await runner.estimate(spec);
       requests++;
       remainingUsd = Math.min(remainingUsd, e.remainingUsd);
-      if (Number.isFinite(e.worstCaseUsd)) worstCaseUsd += e.worstCaseUsd;
+      if (Number.isFinite(e.worstCaseUsd)) worst.push(e.worstCaseUsd);
       else if (!unpriced.includes(check.model.id)) unpriced.push(check.model.id);
     }
   }
-  return { requests, worstCaseUsd, unpriced, remainingUsd: Number.isFinite(remainingUsd) ? remainingUsd : 0 };
+  return {
+    requests,
+    worstCaseUsd: sumUsd(worst),
+    unpriced,
+    remainingUsd: Number.isFinite(remainingUsd) ? remainingUsd : 0,
+  };
 }
 
 function attemptOf(result: CallResult): Attempt {

@@ -2,6 +2,7 @@
 // per model what was checked and each problem with its fix. Never holds a key: rows carry model
 // names, base URLs (which the settings check keeps free of credentials) and provider messages
 // (redacted by the caller).
+import { formatUsd } from '../money/format';
 import { summaryLine, type SetupRow, type Verdict } from './outcome';
 
 export interface ReportMeta {
@@ -29,7 +30,7 @@ export function reportMarkdown(rows: SetupRow[], meta: ReportMeta): string {
   const lines: string[] = [
     '# Tiered: Check Setup',
     '',
-    `**${summaryLine(rows)}** · ${meta.at} · these requests cost $${meta.spentUsd.toFixed(6)} (in the ledger as command \`setup\`).`,
+    `**${summaryLine(rows)}** · ${meta.at} · these requests cost ${formatUsd(meta.spentUsd)} (in the ledger as command \`setup\`).`,
     '',
     '| Model | Status | Reachable | Key accepted | Parameters accepted | Time to first token | Price |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -4,7 +4,7 @@
 // summary. Offered once on first run (a globalState flag) and after a key is set (secrets.ts).
 import * as vscode from 'vscode';
 import { localDay } from '../../core/day';
-import { formatUsd } from '../../core/money/format';
+import { formatUsd, sumUsd } from '../../core/money/format';
 import type { PriceInfo } from '../../core/prices';
 import type { ResolvedModel } from '../../core/router';
 import {
@@ -37,8 +37,6 @@ export interface SetupOutcome {
   markdown: string;
 }
 
-const usd = formatUsd; // the one money formatter (src/core/money/format.ts)
-
 export function activateSetup(ctx: FeatureContext, deps: SetupDeps): void {
   const view = new SetupReportView();
   ctx.extension.subscriptions.push(view);
@@ -56,13 +54,13 @@ export function activateSetup(ctx: FeatureContext, deps: SetupDeps): void {
       : '';
     const choice = await vscode.window.showInformationMessage(
       `Check Setup sends ${estimate.requests} tiny request${estimate.requests === 1 ? '' : 's'} ` +
-        `to ${checks.length} model${checks.length === 1 ? '' : 's'}: at most ${usd(estimate.worstCaseUsd)} in total.`,
+        `to ${checks.length} model${checks.length === 1 ? '' : 's'}: at most ${formatUsd(estimate.worstCaseUsd)} in total.`,
       {
         modal: true,
         detail:
           `Each model gets "Reply with: OK" at the reasoning level its commands use, plus a fill-in-the-middle ` +
           `request where \`fim\` is set; no fallback, no retries. Billed within today's cap ` +
-          `(${usd(estimate.remainingUsd)} left) and recorded in the ledger as "setup".${unpriced}`,
+          `(${formatUsd(estimate.remainingUsd)} left) and recorded in the ledger as "setup".${unpriced}`,
       },
       SEND,
     );
@@ -91,9 +89,11 @@ export function activateSetup(ctx: FeatureContext, deps: SetupDeps): void {
         }
       },
     );
-    const spentUsd = (await ctx.readLedger(localDay(), localDay()))
-      .filter((r) => r.command === 'setup' && r.ts >= started && Number.isFinite(r.costUsd))
-      .reduce((sum, r) => sum + r.costUsd, 0);
+    const spentUsd = sumUsd(
+      (await ctx.readLedger(localDay(), localDay()))
+        .filter((r) => r.command === 'setup' && r.ts >= started && Number.isFinite(r.costUsd))
+        .map((r) => r.costUsd),
+    );
     const markdown = deps.redact(
       reportMarkdown(rows, { at: new Date().toLocaleString(), spentUsd, unused: unusedModels(config) }),
     );
