@@ -257,11 +257,7 @@ describe('measured defects', () => {
   test('no other money formatter is left in src (a literal "$" before a toFixed/toPrecision amount)', () => {
     // Files outside this change's area that still format their own amounts (log lines, the budget's
     // refusal text): to switch to src/core/money/format.ts, then drop here.
-    const pending = new Set([
-      'src/core/budget.ts',
-      'src/core/callPath.ts',
-      'src/core/shadow/sampler.ts',
-    ]);
+    const pending = new Set(['src/core/budget.ts', 'src/core/callPath.ts', 'src/core/shadow/sampler.ts']);
     const root = join(__dirname, '..', '..', '..');
     const found: string[] = [];
     const walk = (dir: string) => {
