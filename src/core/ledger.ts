@@ -1,5 +1,5 @@
-// The ledger: append-only JSON Lines, one file per local day, shared by every window on the
-// machine. One record per call, written with one O_APPEND write so concurrent appenders never
+// The ledger: append-only JSON Lines, one file per local day (plus numbered siblings when that
+// file cannot be used, see ledgerFiles.ts), shared by every window on the machine. One record per call, written with one O_APPEND write so concurrent appenders never
 // interleave. Readers skip torn or invalid lines with a warning: a crash must never break the
 // status bar or the budget.
 import { z } from 'zod';
