@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { Budget } from '../../src/core/budget';
 import { listDays, readDay, usdToMicros } from '../../src/core/ledger';
 import type { LedgerRecord } from '../../src/core/types';
+import { planCalls } from './calls';
 import type { WorkerArgs, WorkerReport } from './worker';
 
 // Workers run from a private copy of the compiled tree: another `tsc` run rewriting out/ while
@@ -71,6 +72,7 @@ function workerArgs(dir: string, seed: number, i: number, crashRate: number): Wo
     iterations: ITERATIONS,
     capUsd: CAP_USD,
     crashRate,
+    calls: planCalls(seed * 100 + i, ITERATIONS),
   };
 }
 
@@ -117,7 +119,7 @@ function assertNothingReserved(dir: string, label: string): void {
   assert.equal(budget.status().reservedUsd, 0, `${label}: reservations left behind`);
 }
 
-describe('budget across processes', { timeout: 120_000 }, () => {
+describe('budget across processes', { timeout: 240_000 }, () => {
   before(snapshotCompiledTree);
   after(() => fs.rmSync(SNAPSHOT, { recursive: true, force: true }));
 
@@ -126,7 +128,9 @@ describe('budget across processes', { timeout: 120_000 }, () => {
     test(`round ${round}: ${WORKERS} processes, one cap, seed ${seed}`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiered-mp-'));
       const label = `seed ${seed} (${dir})`;
-      const workers = Array.from({ length: WORKERS }, (_, i) => start(workerArgs(dir, seed, i, 0.02)));
+      // Priced before any worker starts, so they all contend at once.
+      const args = Array.from({ length: WORKERS }, (_, i) => workerArgs(dir, seed, i, 0.02));
+      const workers = args.map((a) => start(a));
       const exits = await Promise.all(workers.map((w) => w.exit));
       const reports = exits.map((e, i) => {
         const r = report(e, `w${i}`);
@@ -157,7 +161,8 @@ describe('budget across processes', { timeout: 120_000 }, () => {
       holder.child.stdout!.on('data', (d: Buffer) => d.toString().includes('LOCKED') && resolve());
       void holder.exit.then((e) => reject(new Error(`holder exited early: ${e.stderr}`)));
     });
-    const workers = Array.from({ length: WORKERS }, (_, i) => start(workerArgs(dir, 4242, i, 0)));
+    const args = Array.from({ length: WORKERS }, (_, i) => workerArgs(dir, 4242, i, 0));
+    const workers = args.map((a) => start(a));
     // Let the others pile up on the held lock, then kill its holder.
     await new Promise((r) => setTimeout(r, 300));
     holder.child.kill('SIGKILL');

@@ -6,7 +6,7 @@ import { Budget, budgetLockPath } from '../../src/core/budget';
 import { acquireLock } from '../../src/core/lock';
 import type { LedgerRecord, Logger } from '../../src/core/types';
 import { rng as prng } from '../support/random';
-
+import type { PlannedCall } from './calls';
 export interface WorkerArgs {
   mode: 'calls' | 'hold';
   dir: string;
@@ -16,6 +16,8 @@ export interface WorkerArgs {
   capUsd: number;
   /** Probability per reserved call of dying (SIGKILL to itself) without settling. */
   crashRate: number;
+  /** Per iteration: the worst case reserved and the real bill (priced by the parent, calls.ts). */
+  calls: PlannedCall[];
 }
 
 export interface WorkerReport {
@@ -80,12 +82,12 @@ async function calls(args: WorkerArgs): Promise<void> {
     logger,
     getConfig: () => ({ dailyCapUsd: args.capUsd, perCommandUsd: {}, softThreshold: 0.8, confirmAboveUsd: 1 }),
   });
-  const commands = ['complete', 'tone', 'review'];
   for (let i = 0; i < args.iterations; i++) {
     const id = `${args.windowId}-${i}`;
-    const command = commands[Math.floor(random() * commands.length)]!;
-    // Float amounts with sub-micro digits, so drift would show.
-    const worst = 0.001 + random() * 0.4;
+    // Priced from an adversarial input: float amounts with sub-micro digits, so drift would show.
+    const call = args.calls[i % args.calls.length]!;
+    const command = call.command;
+    const worst = call.worst;
     const reserved = await budget.reserve({ id, command, worstCaseUsd: worst, ttlMs: 60_000 });
     if (!reserved.ok) {
       report.refused++;
@@ -101,7 +103,8 @@ async function calls(args: WorkerArgs): Promise<void> {
       await new Promise(() => {}); // never resumes
     }
     if (fate < 0.8) {
-      const actual = random() < 0.3 ? worst : worst * random();
+      const actual = call.actual;
+      if (actual > worst) throw new Error(`${command}: actual ${actual} above the reserved ${worst}`);
       await budget.settle(id, rec(args, id, command, actual, worst));
       report.settled.push(id);
     } else {

@@ -7,6 +7,7 @@
 //   - each torn line is skipped with a warning and the records written after it survive;
 //   - the lock left by a dead writer is recovered (every surviving window finishes) and nothing
 //     stays reserved once every window is gone.
+import { planCalls } from '../multiprocess/calls';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -75,6 +76,8 @@ describe('kill -9 during ledger writes, several windows at once', { timeout: 300
       const random = prng(seed);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiered-crash-'));
       try {
+        // Priced before any window starts, so they all run at once.
+        const plans = Array.from({ length: WINDOWS }, (_, i) => planCalls(seed * 100 + i, ITERATIONS));
         const windows = Array.from({ length: WINDOWS }, (_, i) => {
           const args: WorkerArgs = {
             mode: 'calls',
@@ -84,6 +87,7 @@ describe('kill -9 during ledger writes, several windows at once', { timeout: 300
             iterations: ITERATIONS,
             capUsd: CAP_USD,
             crashRate: 0.02,
+            calls: plans[i]!,
           };
           return run(CALLS_WORKER, [JSON.stringify(args)]);
         });

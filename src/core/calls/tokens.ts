@@ -69,10 +69,27 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
+/**
+ * BPE time grows fast with the length of a run it cannot split (gpt-tokenizer: 16,000 CJK characters
+ * take ~5 s), so a text with a long run of non-ASCII characters is bounded by its bytes instead.
+ */
+const MAX_NON_ASCII_RUN = 128;
+
+function hasLongNonAsciiRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      if (++run > MAX_NON_ASCII_RUN) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
 /** At least as many tokens as `text` costs with `tokenizer`; exact for OpenAI's own tokenizers. */
 export function textTokenBound(text: string, tokenizer: Tokenizer): number {
   if (!text) return 0;
-  if (tokenizer === 'bytes' || text.length > EXACT_MAX_CHARS) return utf8Bytes(text) + 1;
+  if (tokenizer === 'bytes' || text.length > EXACT_MAX_CHARS || hasLongNonAsciiRun(text)) return utf8Bytes(text) + 1;
   return counter(tokenizer)(text);
 }
 
@@ -91,10 +108,13 @@ export function inputTokenBound(body: InputParts, model: string): number {
   if (body.fim) {
     tokens += body.fim.prompt
       ? textTokenBound(body.fim.prompt, tokenizer)
-      : textTokenBound(body.fim.prefix, tokenizer) + textTokenBound(body.fim.suffix, tokenizer) + MESSAGE_FRAMING_TOKENS;
+      : textTokenBound(body.fim.prefix, tokenizer) +
+        textTokenBound(body.fim.suffix, tokenizer) +
+        MESSAGE_FRAMING_TOKENS;
   }
   // A structured-output schema is turned into instructions the provider counts as input; its own
   // bytes bound what it adds (schema text is short, so this over-reserves little).
-  if (body.jsonSchema) tokens += utf8Bytes(body.jsonSchema.name + JSON.stringify(body.jsonSchema.schema)) + MESSAGE_FRAMING_TOKENS;
+  if (body.jsonSchema)
+    tokens += utf8Bytes(body.jsonSchema.name + JSON.stringify(body.jsonSchema.schema)) + MESSAGE_FRAMING_TOKENS;
   return tokens;
 }
