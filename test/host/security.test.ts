@@ -118,7 +118,14 @@ describe('security in a real VS Code', { skip: hostSkipReason() }, () => {
         'git.autoRepositoryDetection': true,
         'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: user.openaiBaseUrl }],
         'tiered.models': {
-          'sec-lite': { provider: 'local', model: 'sec-lite', tier: 'lite', maxOutputTokens: 256, fim: 'suffix', price },
+          'sec-lite': {
+            provider: 'local',
+            model: 'sec-lite',
+            tier: 'lite',
+            maxOutputTokens: 256,
+            fim: 'suffix',
+            price,
+          },
           'sec-pro': { provider: 'local', model: 'sec-pro', tier: 'pro', maxOutputTokens: 2048, price },
           'sec-lite-429': {
             provider: 'local',

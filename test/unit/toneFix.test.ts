@@ -62,7 +62,12 @@ class FakeRunner implements CallRunner {
         text,
         model,
         tier,
-        usage: { inputTokens: 10, cachedInputTokens: 0, outputTokens: this.outputTokens ?? 5, reasoningTokens: this.reasoningTokens },
+        usage: {
+          inputTokens: 10,
+          cachedInputTokens: 0,
+          outputTokens: this.outputTokens ?? 5,
+          reasoningTokens: this.reasoningTokens,
+        },
         costUsd: 0,
         latencyMs: 1,
         ttftMs: 1,
