@@ -59,9 +59,10 @@ describe('the packaged .vsix', { skip: hostSkipReason() }, () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(installed.extensionPath, 'package.json'), 'utf8'));
     assert.equal(`${manifest.publisher}.${manifest.name}`, EXTENSION_ID);
     assert.equal(manifest.icon, 'media/icon.png');
-    // A size budget that catches a stray folder or unminified bundle (the .vsix is ~570 KB).
+    // A size budget that catches a stray folder or unminified bundle (the .vsix is ~1.7 MB, 1.1 MB
+    // of it OpenAI's o200k vocabulary for exact input counts).
     const kb = fs.statSync(vsix).size / 1024;
-    assert.ok(kb < 1024, `tiered.vsix is ${Math.round(kb)} KB`);
+    assert.ok(kb < 2500, `tiered.vsix is ${Math.round(kb)} KB`);
   });
 
   test("the packaged README's images are inlined PNGs (or HTTPS), the only kinds its page can load", () => {

@@ -28,7 +28,7 @@ export function openAICount(text: string, model: string): number {
   const kind = tokenizerFor(model);
   if (kind === 'bytes') throw new Error(`${model} is not an OpenAI tokenizer model`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const enc = require(`gpt-tokenizer/encoding/${kind === 'o200k' ? 'o200k_base' : 'cl100k_base'}`) as Encoding;
+  const enc = require('gpt-tokenizer/encoding/o200k_base') as Encoding;
   return enc.countTokens(text, PLAIN);
 }
 

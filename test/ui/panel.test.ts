@@ -105,7 +105,7 @@ describe('cost panel page', { skip }, () => {
     assert.equal(await text(`${dated} [data-field="shutdown"]`), '2026-12-10 (in 17 days)');
     assert.equal(await text(`${dated} [data-field="commands"]`), 'complete, tone');
     const flagged = '#section-deprecations tr[data-model="pro-stable"]';
-    assert.match(await text(flagged), /gemini · gemini-2\.5-pro/);
+    assert.match(await text(flagged), /gemini · gemini-3\.8-flash/);
     assert.equal(await text(`${flagged} [data-field="shutdown"]`), 'deprecated in the price data');
     assert.equal(await text(`${flagged} [data-field="commands"]`), 'review');
 

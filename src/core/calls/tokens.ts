@@ -6,7 +6,7 @@
 // character costs its UTF-8 bytes; +1 for the dummy-prefix piece).
 import { familyKey } from './capabilities';
 
-export type Tokenizer = 'o200k' | 'cl100k' | 'bytes';
+export type Tokenizer = 'o200k' | 'bytes';
 
 /**
  * Per message: OpenAI's documented chat framing is 3 tokens a message and 3 to prime the reply
@@ -18,37 +18,35 @@ export const REQUEST_FRAMING_TOKENS = 16;
 /** Above this many characters a text is bounded by its bytes (counting would block the host). */
 const EXACT_MAX_CHARS = 256 * 1024;
 
-/** Which tokenizer counts a model's input. o200k: GPT-4o, GPT-4.1, GPT-5.x, o-series, gpt-oss. */
+/**
+ * Which tokenizer counts a model's input. o200k: GPT-4o, GPT-4.1, GPT-5.x, o-series, gpt-oss. The
+ * older cl100k models (gpt-4, gpt-3.5) are bounded by bytes: their vocabulary would add 1 MB to
+ * the extension for models few still use.
+ */
 export function tokenizerFor(model: string): Tokenizer {
   const key = familyKey(model);
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o[134]\b|o[134]-|gpt-oss|chatgpt-4o)/.test(key)) return 'o200k';
-  if (/^(gpt-4|gpt-3\.5)/.test(key)) return 'cl100k';
   return 'bytes';
 }
 
 type Counter = (text: string) => number;
 let o200k: Counter | undefined;
-let cl100k: Counter | undefined;
 // Special-token strings in user text are sent as ordinary text, so they are counted as text.
 const PLAIN = { disallowedSpecial: new Set<string>() };
 
-/** The part of gpt-tokenizer's encoding modules used here (its types need `moduleResolution: node16`). */
+/** The part of gpt-tokenizer's encoding module used here (its types need `moduleResolution: node16`). */
 interface Encoding {
   countTokens(text: string, options: typeof PLAIN): number;
 }
 
-function counter(kind: Exclude<Tokenizer, 'bytes'>): Counter {
-  // Loaded on first use: the vocabularies take ~2 MB and a few hundred ms to parse.
-  if (kind === 'o200k') {
+function counter(): Counter {
+  // Loaded on first use: the vocabulary takes ~2 MB and a few hundred ms to parse.
+  if (!o200k) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require('gpt-tokenizer/encoding/o200k_base') as Encoding;
-    o200k ??= (t) => m.countTokens(t, PLAIN);
-    return o200k;
+    o200k = (t) => m.countTokens(t, PLAIN);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const m = require('gpt-tokenizer/encoding/cl100k_base') as Encoding;
-  cl100k ??= (t) => m.countTokens(t, PLAIN);
-  return cl100k;
+  return o200k;
 }
 
 /** UTF-8 length without allocating (lone surrogates count as the 3 bytes of U+FFFD). */
@@ -90,7 +88,7 @@ function hasLongNonAsciiRun(text: string): boolean {
 export function textTokenBound(text: string, tokenizer: Tokenizer): number {
   if (!text) return 0;
   if (tokenizer === 'bytes' || text.length > EXACT_MAX_CHARS || hasLongNonAsciiRun(text)) return utf8Bytes(text) + 1;
-  return counter(tokenizer)(text);
+  return counter()(text);
 }
 
 /** The parts of a request that count as input. */
