@@ -171,7 +171,7 @@ export class CallPath implements CallRunner {
     }
     const above = tierAbove(config, r.tier);
     const mayEscalate = Boolean(spec.escalate && config.escalation.enabled && above);
-    const result = await this.runChain(spec, r.tier, chain, config, mayEscalate);
+    const result = await this.runChain(spec, r.tier, chain, config, mayEscalate, routed.chain);
     if (downgraded) result.downgraded = true;
     if (result.rejected === undefined) return result;
     if (mayEscalate && above) {
@@ -205,6 +205,8 @@ export class CallPath implements CallRunner {
     chain: ResolvedModel[],
     config: TieredConfig,
     mayEscalate: boolean,
+    /** The tier's whole chain (a pinned run tries one model; a notice still names who takes over). */
+    tierChain: readonly ResolvedModel[],
   ): Promise<Attempted> {
     const retries = spec.retries ?? (NON_CRITICAL_COMMANDS.has(spec.command) ? 0 : config.review.retries);
     const tried: string[] = [];
@@ -217,7 +219,11 @@ export class CallPath implements CallRunner {
           return await this.attempt(spec, tier, model, mayEscalate, config);
         } catch (err) {
           lastError = err;
-          if (isModelConfigProblem(err)) this.skipModel(model, err, chain[i + 1], config);
+          if (isModelConfigProblem(err)) {
+            const skip = this.skipList(config);
+            const next = chain[i + 1] ?? tierChain.find((m) => m.id !== model.id && !skip.has(m.id));
+            this.skipModel(model, err, next, config);
+          }
           if (spec.signal?.aborted)
             throw TieredError.is(err, 'cancelled') ? err : new TieredError('cancelled', 'Cancelled.');
           const step = nextStep(err, attempt, { retries, hasNext: i + 1 < chain.length });

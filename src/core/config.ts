@@ -265,6 +265,17 @@ export function reasoningLevelFor(config: Pick<TieredConfig, 'reasoning'>, key: 
   );
 }
 
+/**
+ * The tier order is the escalation order. A user object naming every default tier keeps the
+ * user's order (`lite`, `mid`, `pro`); otherwise the defaults come first and new tiers follow.
+ */
+export function tiersInOrder(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const user = value as Record<string, unknown>;
+  const namesAll = Object.keys(DEFAULT_TIERS).every((k) => Object.hasOwn(user, k));
+  return namesAll ? { ...user } : { ...DEFAULT_TIERS, ...user };
+}
+
 /** The defaults, parsed: what a fresh install runs with. */
 export function defaultConfig(): TieredConfig {
   const result = parseConfig({});

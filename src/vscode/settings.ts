@@ -5,7 +5,7 @@ import {
   DEFAULT_COMMANDS,
   DEFAULT_MODELS,
   DEFAULT_PROVIDERS,
-  DEFAULT_TIERS,
+  tiersInOrder,
   parseConfig,
   type TieredConfig,
 } from '../core/config';
@@ -58,17 +58,6 @@ export function readRawSettings(): Record<string, unknown> {
     tone: section.get('tone'),
     review: section.get('review'),
   };
-}
-
-/**
- * The tier order is the escalation order. A user object naming every default tier keeps the
- * user's order (`lite`, `mid`, `pro`); otherwise the defaults come first and new tiers follow.
- */
-export function tiersInOrder(value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const user = value as Record<string, unknown>;
-  const namesAll = Object.keys(DEFAULT_TIERS).every((k) => Object.hasOwn(user, k));
-  return namesAll ? { ...user } : { ...DEFAULT_TIERS, ...user };
 }
 
 export class Settings implements vscode.Disposable {

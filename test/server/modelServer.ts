@@ -381,6 +381,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       });
   });
 
+  // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it just then
+  // (a request that fails with "other side closed" before reaching us). The providers' front ends
+  // keep idle connections for minutes; so does this server.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -394,6 +394,29 @@ describe('call path: models that cannot answer', () => {
     assert.deepEqual(problems, ['l1 tiered.models.l1 next=l2 temperature']);
   });
 
+  test('a pinned run that is rejected names the tier model that takes over, not "none left"', async () => {
+    const problems: string[] = [];
+    const cfg = config();
+    const path = new CallPath({
+      config: () => cfg,
+      budget: new FakeBudget(),
+      pricing,
+      client: async () => ({
+        kind: 'openai',
+        stream: async () => {
+          throw rejected('temperature');
+        },
+      }),
+      clock: { now: () => 1_700_000_000_000 },
+      logger: { info() {}, warn() {}, error() {}, debug() {} },
+      windowId: 'w1',
+      sleep: async () => {},
+      onModelProblem: (p) => problems.push(`${p.modelId} next=${p.next}`),
+    });
+    await assert.rejects(path.run(spec({ command: 'complete', model: 'l1', fallback: false })));
+    assert.deepEqual(problems, ['l1 next=l2']);
+  });
+
   test('when every model of the chain is skipped, the call fails at once with the first problem and sends nothing', async () => {
     const cfg = config({ tiers: { lite: ['l1'], pro: ['p1', 'p2'] } });
     const h = harness(async () => {
