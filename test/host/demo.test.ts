@@ -74,14 +74,17 @@ describe('the offline demo in a real VS Code', { skip: hostSkipReason() }, () =>
       await new Promise((r) => setTimeout(r, 1000));
       await models.idle();
       await wb.type(' ', 60);
-      const ghost = await wb.waitForGhostText(30_000).catch(async (err: unknown) => {
-        await models.idle();
-        const seen = models.requests('gemini.generate').map((r) => {
-          const user = JSON.stringify((r.body as { contents?: unknown }).contents ?? '').slice(-120);
-          return `${r.model} ${r.status} closedEarly=${r.clientClosedEarly} …${user}`;
+      const ghost = await wb
+        .ghostTextOrAsk(15_000)
+        .then((g) => g.text)
+        .catch(async (err: unknown) => {
+          await models.idle();
+          const seen = models.requests('gemini.generate').map((r) => {
+            const user = JSON.stringify((r.body as { contents?: unknown }).contents ?? '').slice(-120);
+            return `${r.model} ${r.status} closedEarly=${r.clientClosedEarly} …${user}`;
+          });
+          throw new Error(`${String(err)}\n--- inline requests ---\n${seen.join('\n')}`);
         });
-        throw new Error(`${String(err)}\n--- inline requests ---\n${seen.join('\n')}`);
-      });
       assert.doesNotMatch(ghost, /<CURSOR>|gemini|\[/, `an echo of the prompt: ${ghost}`);
       assert.match(ghost, /computeAnswer\(0\);/);
       await wb.acceptSuggestion();

@@ -101,6 +101,29 @@ export class Workbench {
   }
 
   /**
+   * Ghost text, asking for it explicitly when VS Code's automatic trigger showed none within
+   * `firstWaitMs`: on a loaded machine the trigger is sometimes dropped, or TypeScript's suggest
+   * widget opens late and VS Code holds inline suggestions back. Each ask closes that widget
+   * (Escape) and triggers once (Alt+\); `asks` times at most.
+   */
+  async ghostTextOrAsk(firstWaitMs = 10_000, asks = 3): Promise<{ text: string; automatic: boolean }> {
+    try {
+      return { text: await this.waitForGhostText(firstWaitMs), automatic: true };
+    } catch (err) {
+      for (let i = 0; i < asks; i++) {
+        await this.press('Escape');
+        await this.press('Alt+Backslash');
+        try {
+          return { text: await this.waitForGhostText(10_000), automatic: false };
+        } catch {
+          // ask again
+        }
+      }
+      throw err;
+    }
+  }
+
+  /**
    * The ghost text shown, '' when none: the inline part (`.ghost-text-decoration` spans, one per
    * token) followed by the lines below (`.ghost-text` spans grouped by their line element).
    */
