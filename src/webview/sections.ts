@@ -270,7 +270,17 @@ export function callsTable(data: PanelData, state: PanelState, onSort: (key: Cal
         h('td', { class: 'num' }, count(r.cachedInputTokens)),
         h('td', { class: 'num' }, count(r.outputTokens)),
         // The exact amount on hover: a call below the shown unit reads "<$0.0001".
-        h('td', { class: 'num', title: `$${exactUsd(r.costUsd)}` }, money(r.costUsd)),
+        r.overUsd
+          ? h(
+              'td',
+              {
+                class: 'num over-reserved',
+                title: `$${exactUsd(r.costUsd)}: the provider billed ${money(r.overUsd)} more than the worst case reserved (counted against today's cap)`,
+              },
+              money(r.costUsd),
+              ` (+${money(r.overUsd)} over reserved)`,
+            )
+          : h('td', { class: 'num', title: `$${exactUsd(r.costUsd)}` }, money(r.costUsd)),
         h('td', { class: 'num' }, ms(r.latencyMs)),
         h('td', { title: r.reason ?? '' }, r.outcome, r.reason ? ` (${r.reason})` : ''),
       ),

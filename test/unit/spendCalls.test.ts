@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterRows, recentRows, sortRows } from '../../src/core/spend/calls';
+import { filterRows, recentRows, sortRows, toRow } from '../../src/core/spend/calls';
 import { fixtureRecords, record } from '../ui/fixture';
 
 describe('recent calls', () => {
@@ -60,5 +60,12 @@ describe('recent calls', () => {
     assert.equal(filterRows(rows, { outcome: 'refused' }).length, 1);
     assert.equal(filterRows(rows, { tier: 'lite', model: 'flash-lite-next' }).length, 1);
     assert.equal(filterRows(rows, { text: '  ' }).length, rows.length);
+  });
+
+  test('a call billed above its reservation keeps the amount over in its row (the panel marks it)', () => {
+    const [first, second] = fixtureRecords();
+    const over = { ...first!, costUsd: 0.03, estimateUsd: 0.02, overUsd: 0.01 };
+    assert.equal(toRow(over).overUsd, 0.01);
+    assert.equal(toRow(second!).overUsd, undefined);
   });
 });

@@ -15,9 +15,11 @@ export interface CallRow {
   latencyMs: number;
   outcome: Outcome;
   reason?: string;
+  /** Billed above the reserved worst case (already inside costUsd). */
+  overUsd?: number;
 }
 
-export type CallSortKey = Exclude<keyof CallRow, 'id' | 'reason'>;
+export type CallSortKey = Exclude<keyof CallRow, 'id' | 'reason' | 'overUsd'>;
 export const CALL_SORT_KEYS: readonly CallSortKey[] = [
   'ts',
   'command',
@@ -60,6 +62,7 @@ export function toRow(r: LedgerRecord): CallRow {
     outcome: r.outcome,
   };
   if (r.reason) row.reason = r.reason;
+  if (r.overUsd) row.overUsd = r.overUsd;
   return row;
 }
 
