@@ -103,14 +103,16 @@ export class Workbench {
   /**
    * Ghost text, asking for it explicitly when VS Code's automatic trigger showed none within
    * `firstWaitMs`: on a loaded machine the trigger is sometimes dropped, or TypeScript's suggest
-   * widget opens late and VS Code holds inline suggestions back. Each ask closes that widget
-   * (Escape) and triggers once (Alt+\); `asks` times at most.
+   * widget opens late and VS Code holds inline suggestions back. Each ask focuses the editor,
+   * closes that widget (Escape) and triggers once (Alt+\); `asks` times at most.
    */
   async ghostTextOrAsk(firstWaitMs = 10_000, asks = 3): Promise<{ text: string; automatic: boolean }> {
     try {
       return { text: await this.waitForGhostText(firstWaitMs), automatic: true };
     } catch (err) {
       for (let i = 0; i < asks; i++) {
+        // A notification or the palette may hold the keyboard: give it back to the editor.
+        await this.focusEditor();
         await this.press('Escape');
         await this.press('Alt+Backslash');
         try {
