@@ -62,10 +62,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
       await wb.statusBarText(statusBarElementId(`${publisher}.${name}`, 'tiered.spend'), 30_000);
       await wb.openFile('typed.ts');
       await wb.gotoEnd();
-      await wb.type('const answer = ', 60);
       // TypeScript's suggest widget sometimes opens late and VS Code then holds inline suggestions
-      // back (Tiered stays out of its way): close it and ask once (Alt+\), as harness.test.ts does.
-      const ghost = (await wb.ghostTextOrAsk(10_000)).text;
+      // back (Tiered stays out of its way): the helper closes it and asks (Alt+\), then types again.
+      const ghost = (await wb.typeForGhostText('const answer = ')).text;
       assert.match(ghost, /computeAnswer\(42\);/);
       await wb.acceptSuggestion();
       await new Promise((r) => setTimeout(r, 300));

@@ -126,6 +126,26 @@ export class Workbench {
   }
 
   /**
+   * Types `text` on the cursor's (empty) line and returns the ghost text it brings, asking as
+   * ghostTextOrAsk does; when even that shows nothing, clears the line and types it once more.
+   */
+  async typeForGhostText(text: string, firstWaitMs = 10_000): Promise<{ text: string; automatic: boolean }> {
+    await this.type(text, 60);
+    try {
+      return await this.ghostTextOrAsk(firstWaitMs);
+    } catch {
+      await this.focusEditor();
+      await this.press('Escape');
+      await this.press('Home');
+      await this.press('Shift+End');
+      await this.press('Backspace');
+      await this.type(text, 60);
+      const again = await this.ghostTextOrAsk(firstWaitMs);
+      return { text: again.text, automatic: false };
+    }
+  }
+
+  /**
    * The ghost text shown, '' when none: the inline part (`.ghost-text-decoration` spans, one per
    * token) followed by the lines below (`.ghost-text` spans grouped by their line element).
    */
