@@ -19,7 +19,7 @@ import { performance, PerformanceObserver, type PerformanceEntry } from 'node:pe
 import { CompletionEngine, VirtualTime, type CompletionSource } from '../src/core/completion';
 import { buildInlineRequest, promptWindow } from '../src/core/completion/prompt';
 import { parseConfig } from '../src/core/config';
-import { estimateRequestTokens } from '../src/core/estimate';
+import { inputTokenBound } from '../src/core/calls/tokens';
 import { binaryOneLine, binaryText, bigFile, minified } from '../test/support/awkwardFiles';
 
 const PREFIX_CHARS = 64_000;
@@ -94,7 +94,7 @@ async function run(name: string, text: string) {
       { prefix: req.prefix, suffix: req.suffix, languageId: req.languageId },
       inline,
     );
-    estimateRequestTokens(body);
+    inputTokenBound(body, 'qwen2.5-coder:7b');
     return new Promise((resolve, reject) => {
       const timer = time.setTimeout(() => {
         req.onText('sum + 1);');

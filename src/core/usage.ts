@@ -56,19 +56,6 @@ export function normalizeGeminiUsage(meta: unknown): NormalizedUsage | null {
 }
 
 /**
- * A stream that ended without a usage report (aborted, cut): bill the prompt estimate plus what
- * streamed, so a cancelled call is never free in the ledger.
- */
-export function usageForUnreportedStream(promptTokensEstimate: number, streamedText: string): NormalizedUsage {
-  return {
-    inputTokens: Math.max(0, Math.round(promptTokensEstimate)),
-    cachedInputTokens: 0,
-    outputTokens: estimateTextTokens(streamedText),
-    reasoningTokens: 0,
-  };
-}
-
-/**
  * Local token estimate: ~4 characters a token for English and code, but never fewer tokens than
  * a third of the non-space runs (dense code and non-Latin text tokenise finer). Rounded up so
  * budgets err on the safe side.
