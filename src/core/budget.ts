@@ -15,6 +15,7 @@ import { TieredError } from './errors';
 import { appendRecord, LedgerTail, MAX_CALL_USD, microsToUsd, usdToMicros, type TailTotals } from './ledger';
 import { isPidAlive, withLock, type LockOptions } from './lock';
 import { silentLogger, systemClock, type Clock, type CommandId, type LedgerRecord, type Logger } from './types';
+import { formatUsd } from './money/format';
 
 const HOST = os.hostname();
 
@@ -100,12 +101,6 @@ export function raisePath(dir: string, day: Day): string {
 
 export function budgetLockPath(dir: string): string {
   return path.join(dir, 'budget.lock');
-}
-
-/** $4.98, or more digits for sub-cent amounts ($0.0004) so they never show as $0.00. */
-export function formatUsd(usd: number): string {
-  if (usd === 0 || Math.abs(usd) >= 0.01) return `$${usd.toFixed(2)}`;
-  return `$${Number(usd.toPrecision(2))}`;
 }
 
 /**

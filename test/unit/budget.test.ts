@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Budget, formatUsd, raisePath, reservationsPath, type Reservation } from '../../src/core/budget';
+import { Budget, raisePath, reservationsPath, type Reservation } from '../../src/core/budget';
 import type { BudgetConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { ledgerPath, readDay } from '../../src/core/ledger';
@@ -291,8 +291,9 @@ describe('raiseToday', () => {
   });
 });
 
-test('formatUsd keeps sub-cent amounts visible', () => {
-  assert.equal(formatUsd(4.98), '$4.98');
-  assert.equal(formatUsd(0), '$0.00');
-  assert.equal(formatUsd(0.00042), '$0.00042');
+test('refusal messages use the one money formatter: sub-cent amounts stay visible in its unit', async () => {
+  const { budget } = setup({ dailyCapUsd: 0.0005, perCommandUsd: {} });
+  const refused = await budget.reserve({ id: 'a', command: 'tone', worstCaseUsd: 0.00072, ttlMs: TTL });
+  assert.ok(!refused.ok, 'a worst case above the cap is refused');
+  assert.match(refused.message, /of \$0\.0005; this tone could cost up to \$0\.0007\./);
 });
