@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TieredError } from '../../src/core/errors';
-import { BACKOFF_MS, InlineErrorPolicy, MODEL_PROBLEM_BACKOFF_MS } from '../../src/vscode/inline/errorPolicy';
+import { BACKOFF_MS, InlineErrorPolicy, MODEL_PROBLEM_BACKOFF_MS } from '../../src/core/completion/errorPolicy';
 
 function policy() {
   let now = 1_000_000;

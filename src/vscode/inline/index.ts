@@ -5,7 +5,7 @@ import { TieredError } from '../../core/errors';
 import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource } from '../../core/completion';
 import { systemClock } from '../../core/types';
 import type { FeatureContext } from '../featureContext';
-import { InlineErrorPolicy } from './errorPolicy';
+import { InlineErrorPolicy } from '../../core/completion/errorPolicy';
 import { InlinePause, pickPause, untilText } from './pause';
 import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
 import { InlineStatsStore, type InlineStats } from './stats';

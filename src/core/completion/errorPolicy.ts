@@ -1,7 +1,7 @@
 // What inline completions do after a failed request: how long to send nothing, and whether to tell
-// the user (once). No vscode import, so it is unit-tested (test/unit/inlineErrorPolicy.test.ts);
-// inline/index.ts shows the notices and asks `blocked()` before every request.
-import { TieredError, isModelConfigProblem, type ErrorReason } from '../../core/errors';
+// the user (once). Pure, so it is unit-tested (test/unit/inlineErrorPolicy.test.ts);
+// src/vscode/inline/index.ts shows the notices and asks `blocked()` before every request.
+import { TieredError, isModelConfigProblem, type ErrorReason } from '../errors';
 
 /** After these errors, no request for a while: the same failing request is not re-sent on every pause. */
 export const BACKOFF_MS: Partial<Record<ErrorReason, number>> = {
