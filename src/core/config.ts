@@ -136,6 +136,8 @@ export const reviewSchema = z.strictObject({
   autoDepth: z.boolean().default(false),
   /** Retries of a failing pro call on the same model before the next pro model. */
   retries: z.number().int().min(0).max(5).default(2),
+  /** Findings the model is less sure of than this are collapsed behind "Show N lower-confidence findings". */
+  minConfidence: z.enum(['high', 'medium', 'low']).default('medium'),
 });
 
 export const rawConfigSchema = z.object({

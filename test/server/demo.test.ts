@@ -206,6 +206,11 @@ describe('demo replies: review', () => {
       assert.equal(found[1]!.replacement, '  const res = await fetch(`/cart/${id}`);');
       assert.equal(found[2]!.replacement, '  if (id.length === 0) return [];');
       if (kind === 'openai') assert.ok(JSON.parse(answer).findings.every((f: object) => 'replacement' in f));
+      // Every finding says how sure it is (src/core/review/findings.ts confidence, required of providers).
+      assert.ok(
+        found.every((f) => f.confidence !== undefined),
+        answer,
+      );
     });
   }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { JsonSchemaSpec, ProviderKind } from '../types';
 
 /** Bump when the answer's shape changes: cached results of an older shape are not reused. */
-export const FINDINGS_SCHEMA_VERSION = 1;
+export const FINDINGS_SCHEMA_VERSION = 2;
 
 export const SEVERITIES = ['error', 'warning', 'info', 'hint'] as const;
 export const CATEGORIES = [
@@ -20,7 +20,16 @@ export const CATEGORIES = [
   'docs',
 ] as const;
 
+/**
+ * How sure the model is that a finding is real. Three labels rather than a number: both OpenAI
+ * strict json_schema and Gemini responseJsonSchema enforce a string enum exactly, while numeric
+ * bounds are outside what they enforce (see dropBounds), and a model calibrates "high / medium /
+ * low" more honestly than a two-decimal figure.
+ */
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+
 export type Severity = (typeof SEVERITIES)[number];
+export type Confidence = (typeof CONFIDENCES)[number];
 export type Category = (typeof CATEGORIES)[number];
 
 const line = z.number().int().min(1);
@@ -33,6 +42,15 @@ export const findingSchema = z.object({
   category: z.enum(CATEGORIES),
   title: z.string().min(1).max(200).describe('One short line naming the problem.'),
   explanation: z.string().min(1).max(4000).describe('Why it is a problem and how to fix it.'),
+  // After the explanation: structured output is generated in the schema's key order (OpenAI:
+  // https://platform.openai.com/docs/guides/structured-outputs "Key ordering"; Gemini:
+  // https://ai.google.dev/gemini-api/docs/structured-output "same order as the keys in the schema"),
+  // so the model rates its certainty having written out why it is a problem.
+  confidence: z
+    .enum(CONFIDENCES)
+    .describe(
+      'How sure you are that this is a real problem in this code: high (certain), medium (likely), low (possible, needs checking).',
+    ),
   // OpenAI strict mode needs every property present, so "no replacement" arrives as null there.
   replacement: z
     .string()
@@ -45,12 +63,25 @@ export const findingsSchema = z.object({
   findings: z.array(findingSchema),
 });
 
+/**
+ * What parseFindings accepts: the schema above with confidence optional. The providers are asked
+ * for it (required in the JSON schema they enforce); a server without structured output that leaves
+ * it out should not cost a repair on the pro tier, so such a finding is kept with no confidence
+ * (shown, never collapsed).
+ */
+const answerSchema = z.object({
+  summary: findingsSchema.shape.summary,
+  findings: z.array(findingSchema.extend({ confidence: findingSchema.shape.confidence.optional() })),
+});
+
 export interface Finding {
   file: string;
   startLine: number;
   endLine: number;
   severity: Severity;
   category: Category;
+  /** How sure the model is the finding is real; undefined when its answer did not say. */
+  confidence?: Confidence;
   title: string;
   explanation: string;
   /** Text replacing lines startLine..endLine in full; absent when the finding has no fix. */
@@ -89,7 +120,7 @@ export function parseJsonWith<T>(schema: z.ZodType<T>, text: string): ParseResul
 
 /** Validates a model's review answer; normalises null replacements and swapped line ranges. */
 export function parseFindings(text: string): ParseResult<Findings> {
-  const parsed = parseJsonWith(findingsSchema, text);
+  const parsed = parseJsonWith(answerSchema, text);
   if (!parsed.ok) return parsed;
   const findings = parsed.value.findings.map((f): Finding => {
     const startLine = Math.min(f.startLine, f.endLine);
@@ -100,6 +131,7 @@ export function parseFindings(text: string): ParseResult<Findings> {
       endLine,
       severity: f.severity,
       category: f.category,
+      ...(f.confidence ? { confidence: f.confidence } : {}),
       title: f.title,
       explanation: f.explanation,
     };
@@ -107,6 +139,25 @@ export function parseFindings(text: string): ParseResult<Findings> {
     return out;
   });
   return { ok: true, value: { summary: parsed.value.summary, findings } };
+}
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 2, medium: 1, low: 0 };
+
+/**
+ * Findings at or above `min` confidence are shown; the rest are collapsed behind "Show N
+ * lower-confidence findings". A finding whose confidence is unknown is shown: nothing says it is weak.
+ */
+export function splitByConfidence<T extends Pick<Finding, 'confidence'>>(
+  findings: readonly T[],
+  min: Confidence,
+): { shown: T[]; lower: T[] } {
+  const shown: T[] = [];
+  const lower: T[] = [];
+  for (const f of findings) {
+    if (f.confidence && CONFIDENCE_RANK[f.confidence] < CONFIDENCE_RANK[min]) lower.push(f);
+    else shown.push(f);
+  }
+  return { shown, lower };
 }
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@ import type { ChatMessage } from '../types';
 import { CATEGORIES, SEVERITIES } from './findings';
 import type { ReviewKind } from './input';
 
-export const PROMPT_VERSION = 'review-2026-11-23.1';
+export const PROMPT_VERSION = 'review-2026-11-30.1';
 
 const KIND_TEXT: Record<ReviewKind, string> = {
   selection: 'a selection from a file',
@@ -21,6 +21,9 @@ const REVIEW_RULES = [
   'For diffs, review the added/changed lines ("+") in their context; findings must point at new-side line numbers.',
   `severity is one of ${SEVERITIES.join(', ')}; category is one of ${CATEGORIES.join(', ')}.`,
   'file must be the path exactly as written after "=== FILE:".',
+  'confidence says honestly how sure you are that the finding is a real problem in this code: high when you can',
+  'see it is wrong, medium when it is likely but depends on code or intent you cannot see, low when it is only a',
+  'possibility worth a look. Do not raise confidence to make a finding look important.',
   'replacement is optional: when a fix is local and certain, give the exact code that replaces lines',
   'startLine..endLine in full (original indentation, no line numbers, no diff markers); otherwise null.',
   'Answer with one JSON object matching the schema and nothing else.',

@@ -17,6 +17,8 @@ export interface DemoFinding {
   category: 'bug' | 'maintainability' | 'error-handling' | 'docs';
   title: string;
   explanation: string;
+  /** As sure as a pattern check can be: certain for syntax, less so where intent matters. */
+  confidence: 'high' | 'medium' | 'low';
   replacement: string | null;
 }
 
@@ -82,6 +84,7 @@ const CHECKS: Check[] = [
       category: 'bug',
       title: 'Promise used without await',
       explanation: `\`${call[4]!.replace(/\s*\($/, '')}\` returns a promise; without \`await\` the code goes on with the promise instead of its result, and a rejection is never caught here.`,
+      confidence: 'medium',
       replacement: `${l.code.slice(0, at)}await ${l.code.slice(at)}`,
     });
   },
@@ -101,6 +104,7 @@ const CHECKS: Check[] = [
       title: 'Loose equality (`==`) instead of `===`',
       explanation:
         '`==` converts types before comparing (`0 == ""` is true, `null == undefined` is true), which hides bugs. Use `===` / `!==`.',
+      confidence: 'high',
       replacement: fixed,
     });
   },
@@ -113,6 +117,7 @@ const CHECKS: Check[] = [
       title: '`any` turns off type checking',
       explanation:
         'Values typed `any` are not checked anywhere they flow. `unknown` keeps them checked: narrow it before use.',
+      confidence: 'high',
       replacement: l.code.replace(/(:\s*|\bas |<)any\b/g, '$1unknown'),
     });
   },
@@ -124,6 +129,7 @@ const CHECKS: Check[] = [
       category: 'maintainability',
       title: 'Debug `console.log` left in',
       explanation: 'Debug output left in shipped code clutters the console and may print data users should not see.',
+      confidence: 'medium',
       replacement: '',
     });
   },
@@ -135,6 +141,7 @@ const CHECKS: Check[] = [
       category: 'maintainability',
       title: `${m[1]} left in the code${m[2] ? `: ${m[2].slice(0, 120)}` : ''}`,
       explanation: `An open ${m[1]} marks unfinished work; track it in an issue or finish it before release.`,
+      confidence: 'low',
       replacement: null,
     });
   },
