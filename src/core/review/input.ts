@@ -1,7 +1,7 @@
 // What a review looks at, independent of the editor: files (or parts of files) with their line
-// numbers, and for uncommitted changes the hunks of a unified diff on the new side.
+// numbers, and for uncommitted or branch changes the hunks of a unified diff on the new side.
 
-export type ReviewKind = 'selection' | 'file' | 'changes';
+export type ReviewKind = 'selection' | 'file' | 'changes' | 'branch';
 
 export interface ReviewFile {
   /** Workspace-relative path: the name the model sees and repeats in its findings. */

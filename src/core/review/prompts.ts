@@ -11,6 +11,7 @@ const KIND_TEXT: Record<ReviewKind, string> = {
   selection: 'a selection from a file',
   file: 'a whole file',
   changes: 'uncommitted changes (staged and unstaged) as diffs',
+  branch: "a branch's committed changes since it left its base branch (what a pull request contains) as diffs",
 };
 
 const REVIEW_RULES = [
