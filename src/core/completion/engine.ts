@@ -7,6 +7,8 @@ import type { Clock, Logger } from '../types';
 import { silentLogger } from '../types';
 import { placeOf, SuggestionCache, typedSince, type Place } from './cache';
 import { AdaptiveDebounce, type DebounceOptions } from './debounce';
+import type { AskGate } from './gate';
+import { wantsMultiline } from './multiline';
 import { postProcess, stripFences, type PostContext } from './postprocess';
 import { promptWindow } from './prompt';
 import {
@@ -41,6 +43,8 @@ export interface EngineOptions {
    * handling and end ('request').
    */
   meter?(kind: 'call' | 'request', ms: number, requestId?: number): void;
+  /** Decides whether a place is worth a request (consulted while `policy.gate` is not false). */
+  gate?: AskGate;
 }
 
 type Match = 'match' | 'pending' | 'diverged';
@@ -49,6 +53,7 @@ const ENDS_EARLY = /[\n)\]}]/;
 
 interface Flight {
   id: number;
+  input: CompletionInput;
   place: Place;
   post: PostContext;
   startedAt: number;
@@ -95,8 +100,11 @@ export class CompletionEngine {
     if (this.disposed || signal.aborted) return undefined;
     const t0 = this.opts.perfNow?.();
     const quick = this.quickAnswer(input, signal);
+    // Free answers first; then whether a request here would be used at all.
+    const ask = quick !== 'miss' || this.mayAsk(input);
     this.meterCall(t0);
     if (quick !== 'miss') return quick;
+    if (!ask) return undefined;
 
     if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
     const wait =
@@ -130,6 +138,11 @@ export class CompletionEngine {
   /** Requests currently streaming. */
   get inFlight(): number {
     return this.flights.filter((f) => !f.ended).length;
+  }
+
+  private mayAsk(input: CompletionInput): boolean {
+    const gate = this.policy.gate !== false ? this.opts.gate : undefined;
+    return gate ? gate.shouldAsk(input, input.explicit === true) : true;
   }
 
   /** What costs nothing: abort what diverged, then the cache, then a request still streaming. */
@@ -168,13 +181,16 @@ export class CompletionEngine {
     const window = promptWindow(input.prefix, input.suffix, input.languageId, config);
     let resolveEnded = (): void => {};
     const endedSignal = new Promise<void>((r) => (resolveEnded = r));
+    // Several lines only where a whole block is expected (multiline.ts).
+    const multiline = wantsMultiline(input.prefix, input.suffix);
     const f: Flight = {
       id: this.nextId++,
+      input,
       place: placeOf(input),
       post: {
         linePrefix: input.prefix.slice(input.prefix.lastIndexOf('\n') + 1),
         suffix: window.suffix,
-        maxLines: config.maxLines,
+        maxLines: multiline ? config.maxLines : 1,
       },
       startedAt: this.opts.clock.now(),
       raw: '',
@@ -195,6 +211,7 @@ export class CompletionEngine {
         prefix: window.prefix,
         suffix: window.suffix,
         languageId: input.languageId,
+        multiline,
         signal: f.controller.signal,
         onText: (delta) => this.onDelta(f, delta),
       });
@@ -249,6 +266,9 @@ export class CompletionEngine {
       this.debounce.noteLatency(this.opts.clock.now() - f.startedAt);
       if (this.policy.cache !== 'none') {
         this.cache.put({ place: f.place, text: f.text, requestId: f.id, model: f.model });
+      }
+      if (this.policy.gate !== false) {
+        this.opts.gate?.noteOutcome(f.input, f.text ? 'answered' : 'empty', f.text);
       }
     }
     const i = this.flights.indexOf(f);

@@ -13,4 +13,7 @@ export {
   type PromptWindow,
 } from './prompt';
 export { VirtualTime, flushPromises } from './virtualTime';
+export { AskGate, type AskGateOptions, type GateReason } from './gate';
+export { AcceptanceModel, features as acceptanceFeatures, type AcceptanceState } from './acceptance';
+export { atEmptyBlock, wantsMultiline } from './multiline';
 export * from './types';

@@ -12,6 +12,8 @@ export interface CompletionInput {
   /** Absolute offset of the cursor in the document: anchors the cache and in-flight reuse. */
   offset: number;
   languageId: string;
+  /** Asked for explicitly (Alt+\, InlineCompletionTriggerKind.Invoke): never held back by the gate. */
+  explicit?: boolean;
 }
 
 /** What the source sends: the prompt windows already cut to the token budget. */
@@ -21,6 +23,8 @@ export interface SourceRequest {
   prefix: string;
   suffix: string;
   languageId: string;
+  /** False where one line is wanted (mid-expression): a chat prompt may say so (multiline.ts). */
+  multiline?: boolean;
   /** Aborting it must close the connection (the server sees the socket close). */
   signal: AbortSignal;
   onText(delta: string): void;
@@ -95,6 +99,11 @@ export interface EnginePolicy {
   abortOn: 'divergence' | 'cancel' | 'supersede' | 'never';
   /** With a request in flight that cannot be reused: 'replace' it, or 'skip' the new one. */
   whenBusy: 'replace' | 'skip';
+  /**
+   * Consult EngineOptions.gate (ask only where an answer will be used: gate.ts) before the
+   * debounce. Without a gate object there is nothing to consult.
+   */
+  gate?: boolean;
 }
 
 export const TIERED_POLICY: EnginePolicy = {
@@ -103,4 +112,5 @@ export const TIERED_POLICY: EnginePolicy = {
   reuseInFlight: true,
   abortOn: 'divergence',
   whenBusy: 'replace',
+  gate: true,
 };
