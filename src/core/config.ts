@@ -117,6 +117,8 @@ export const inlineSchema = z.strictObject({
   maxLines: z.number().int().min(1).max(100).default(8),
   prefixTokens: z.number().int().min(64).max(32_000).default(1200),
   suffixTokens: z.number().int().min(0).max(16_000).default(300),
+  /** Tokens of context from other files (definitions, recent edits, open-file snippets); 0 = off. */
+  contextTokens: z.number().int().min(0).max(16_000).default(1024),
   maxOutputTokens: z.number().int().min(8).max(4096).default(128),
   timeoutMs: z.number().int().min(500).max(60_000).default(6000),
   /** p90 time to first token the lite primary must meet before inline moves down its chain. */

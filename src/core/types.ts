@@ -58,6 +58,8 @@ export interface FimPrompt {
   dialect?: FimDialect;
   /** For 'template': the whole prompt with the model's FIM tokens around prefix and suffix. */
   prompt?: string;
+  /** For 'infill' (llama.cpp `input_extra`): other files' text the server puts before the prefix. */
+  extra?: { filename: string; text: string }[];
 }
 
 export interface ModelRequest {
@@ -81,6 +83,8 @@ export interface ModelRequest {
   stop?: string[];
   /** Structured output (OpenAI response_format json_schema, Gemini responseJsonSchema). */
   jsonSchema?: JsonSchemaSpec;
+  /** OpenAI `prompt_cache_key`: set only where the capabilities table says the model's host takes it. */
+  promptCacheKey?: string;
   /** Aborting it closes the socket; the adapter then throws ModelError('cancelled'). */
   signal?: AbortSignal;
   /** Whole-call timeout; the adapter throws ModelError('timeout') when it fires. */

@@ -10,16 +10,21 @@ export function infillUrl(baseUrl: string): string {
 }
 
 /**
- * `input_prefix` / `input_suffix` around the cursor, `input_extra` (extra files, none sent),
+ * `input_prefix` / `input_suffix` around the cursor, `input_extra` (other files' context chunks as
+ * `[{filename, text}]`, which the server puts before the prefix, in the repo-level FIM pattern where
+ * the model has one: README "POST /infill"),
  * `n_predict` as the cap, `cache_prompt` so the next keystroke reuses the evaluated prefix, and
  * every `/completion` option we use (temperature, stop) only when given.
  */
-export function infillBody(request: ModelRequest, fim: { prefix: string; suffix: string }): Record<string, unknown> {
+export function infillBody(
+  request: ModelRequest,
+  fim: { prefix: string; suffix: string; extra?: { filename: string; text: string }[] },
+): Record<string, unknown> {
   return {
     model: request.model,
     input_prefix: fim.prefix,
     input_suffix: fim.suffix,
-    input_extra: [],
+    input_extra: fim.extra ?? [],
     n_predict: request.maxOutputTokens,
     stream: true,
     cache_prompt: true,

@@ -112,6 +112,10 @@ export class OpenAIModelClient implements ModelClient {
       ...this.reasoning(request),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.stop?.length ? { stop: request.stop } : {}),
+      // Set by core only for hosts that take it (capabilities table `promptCacheKey`); see
+      // https://platform.openai.com/docs/guides/prompt-caching and openai-node's
+      // ChatCompletionCreateParams.prompt_cache_key (src/resources/chat/completions/completions.ts).
+      ...(request.promptCacheKey ? { prompt_cache_key: request.promptCacheKey } : {}),
       ...(request.jsonSchema
         ? {
             response_format: {

@@ -55,6 +55,11 @@ export interface Capabilities {
   vendorFim: boolean;
   /** Prompts shorter than this are never cached by the provider (implicit prefix caching). */
   promptCacheMinTokens?: number;
+  /**
+   * The model's vendor API takes `prompt_cache_key` on chat completions, which routes prompts with
+   * the same key and prefix to the same cache (sent only to the vendor's own host).
+   */
+  promptCacheKey?: boolean;
   /** Published shutdown date (YYYY-MM-DD), when the vendor announced one. */
   shutdown?: string;
   /** Where the entry was checked. */
@@ -76,6 +81,9 @@ const OPENAI_MATRIX =
   'https://community.openai.com/t/request-for-compatibility-matrix-reasoning-effort-sampling-parameters-across-gpt-5-series/1371738';
 const OPENAI_DEPRECATIONS = 'https://developers.openai.com/api/docs/deprecations';
 const OPENAI_CACHE = 1024; // https://platform.openai.com/docs/guides/prompt-caching (prompts of 1024+ tokens)
+// prompt_cache_key on chat completions: the same guide ("Requests are routed based on a hash of the
+// initial prefix of the prompt" combined with prompt_cache_key) and openai-node's ChatCompletionCreateParams
+// (https://github.com/openai/openai-node/blob/master/src/resources/chat/completions/completions.ts).
 const GEMINI_THINKING = 'https://ai.google.dev/gemini-api/docs/thinking';
 const GEMINI_LEVELS = 'https://vercel.com/docs/ai-gateway/capabilities/reasoning/google'; // copy of Google's level table
 const GEMINI_CACHE = 'https://ai.google.dev/gemini-api/docs/caching'; // implicit caching minimums (page of 2026-10)
@@ -96,6 +104,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 272_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2026-12-11',
     source: `${OPENAI_SDK_EFFORT} ("gpt-5-pro defaults to (and only supports) high") ; ${OPENAI_DEPRECATIONS} (shutdown 2026-12-11, notice 2026-06-11) ; ${CHECKED}`,
   },
@@ -110,6 +119,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `${OPENAI_MATRIX} (gpt-5.2-pro: medium/high/xhigh; default not published) ; ${CHECKED}`,
   },
   {
@@ -123,6 +133,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `${OPENAI_MATRIX} ; ${OPENAI_DEPRECATIONS} (gpt-5-codex .. gpt-5.2-codex shut down 2026-07-23) ; ${CHECKED}`,
   },
   {
@@ -141,6 +152,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `${OPENAI_REASONING} ("gpt-5.5 defaults to medium reasoning effort"); values none..xhigh as observed by clients (no OpenAI list found) ; ${CHECKED}`,
   },
   {
@@ -154,6 +166,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2027-04-01',
     source: `values unverified (client reports: low..high) ; shutdown 2027-04-01 from https://dev.to/aidriftline (third party, not seen on ${OPENAI_DEPRECATIONS}) ; ${CHECKED}`,
   },
@@ -173,6 +186,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `${OPENAI_SDK_EFFORT} (xhigh after gpt-5.1-codex-max) ; ${OPENAI_MATRIX} (gpt-5.2: none default, no minimal) ; https://replicate.com/openai/gpt-5.4 (gpt-5.4: none default, none..xhigh) ; https://docs.anyfast.ai/guides/model-api/openai/gpt-5-4-mini (5.4-mini: none default, third party) ; temperature with none: https://github.com/tmc/langchaingo/issues/1497 ; ${CHECKED}`,
   },
   {
@@ -191,6 +205,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2027-04-01',
     source: `${OPENAI_SDK_EFFORT} ("gpt-5.1 defaults to none … none, low, medium, and high") ; 400 for minimal: https://github.com/openai/openai-agents-python/issues/2089 ; temperature with none: https://github.com/vercel/ai/issues/10932 ; shutdown 2027-04-01 from https://dev.to/aidriftline (third party) ; ${CHECKED}`,
   },
@@ -209,6 +224,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 128_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2026-12-11',
     source: `${OPENAI_SDK_EFFORT} (before gpt-5.1: default medium, no none) ; 400 "Supported values are: 'minimal', 'low', 'medium', and 'high'": https://github.com/microsoft/vscode/issues/301045 ; temperature only 1: https://github.com/diffbot/code-gpt-docs/issues/445 ; ${OPENAI_DEPRECATIONS} (gpt-5, -mini, -nano shut down 2026-12-11) ; ${CHECKED}`,
   },
@@ -222,6 +238,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 100_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2026-12-11',
     source: `${OPENAI_MATRIX} ; ${OPENAI_DEPRECATIONS} (o3, o3-pro shut down 2026-12-11) ; ${CHECKED}`,
   },
@@ -235,6 +252,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 100_000,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `${OPENAI_MATRIX} ; max_tokens "not compatible with o-series models": https://github.com/openai/openai-node/blob/master/src/resources/chat/completions/completions.ts ; ${CHECKED}`,
   },
   {
@@ -247,6 +265,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 32_768,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     source: `https://platform.openai.com/docs/api-reference/chat/create ; ${CHECKED}`,
   },
   {
@@ -259,6 +278,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 32_768,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2027-01-14',
     source: `https://platform.openai.com/docs/api-reference/chat/create ; shutdown 2027-01-14 from https://dev.to/max_bob/openai-api-deprecations-2026-2027-every-shutdown-date-and-recommended-replacement-gpt-4o-2ffm (third party, matched GET /v1/models shutdown_date) ; ${CHECKED}`,
   },
@@ -273,6 +293,7 @@ export const CAPABILITY_TABLE: readonly CapabilityEntry[] = [
     maxOutputLimit: 16_384,
     vendorFim: false,
     promptCacheMinTokens: OPENAI_CACHE,
+    promptCacheKey: true,
     shutdown: '2027-01-14',
     source: `https://platform.openai.com/docs/models/gpt-4o ; shutdown 2027-01-14 from https://dev.to/max_bob/openai-api-deprecations-2026-2027-every-shutdown-date-and-recommended-replacement-gpt-4o-2ffm (third party) ; ${CHECKED}`,
   },

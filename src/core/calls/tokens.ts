@@ -94,7 +94,7 @@ export function textTokenBound(text: string, tokenizer: Tokenizer): number {
 /** The parts of a request that count as input. */
 export interface InputParts {
   messages?: readonly { content: string }[];
-  fim?: { prefix: string; suffix: string; prompt?: string };
+  fim?: { prefix: string; suffix: string; prompt?: string; extra?: readonly { filename: string; text: string }[] };
   jsonSchema?: { name: string; schema: Record<string, unknown> };
 }
 
@@ -109,6 +109,9 @@ export function inputTokenBound(body: InputParts, model: string): number {
       : textTokenBound(body.fim.prefix, tokenizer) +
         textTokenBound(body.fim.suffix, tokenizer) +
         MESSAGE_FRAMING_TOKENS;
+    // llama.cpp puts each extra chunk before the prefix with its file name and a separator token.
+    for (const x of body.fim.extra ?? [])
+      tokens += textTokenBound(x.filename, tokenizer) + textTokenBound(x.text, tokenizer) + MESSAGE_FRAMING_TOKENS;
   }
   // A structured-output schema is turned into instructions the provider counts as input; its own
   // bytes bound what it adds (schema text is short, so this over-reserves little).

@@ -3,14 +3,26 @@
 import type { RequestBody } from '../calls';
 import type { InlineConfig } from '../config';
 import type { ResolvedModel } from '../router';
+import { createHash } from 'node:crypto';
 import { estimateTextTokens } from '../usage';
-import { serverKind } from '../calls/capabilities';
+import { capabilitiesOf, serverKind } from '../calls/capabilities';
+import { chatContext, commentContext, infillExtra, qwenRepoContext } from './context/format';
+import type { ContextItem } from './context/types';
 import { fimChoice, formatFim } from './fim';
 
 export interface PromptWindow {
   prefix: string;
   suffix: string;
   languageId: string;
+  /** Context from other files, sent before the file window in every request shape. */
+  context?: ContextItem[];
+  /** Workspace-relative path of the file (the repo-level FIM form names it). */
+  path?: string;
+  /**
+   * An opaque identity of the workspace (the edge's choice, e.g. a hash of its folders): with the
+   * language it makes the prompt cache key. Never sent as is.
+   */
+  cacheScope?: string;
 }
 
 /**
@@ -74,6 +86,33 @@ export function windowSuffix(suffix: string, tokens: number): string {
   return suffix.slice(0, end);
 }
 
+/**
+ * The prefix window with its start held in place (cache-friendly: the prompt's beginning stays the
+ * same from one request to the next). `cursor` is the absolute offset of the end of `prefix`;
+ * `previousStart` the absolute offset where the last window of this document began. That start is
+ * kept while it is still a line start inside `prefix` and the window from it fits `tokens`. When it
+ * no longer fits (or there is none), the start jumps forward so the window takes three quarters of
+ * the budget, leaving a quarter to type into before it has to move again.
+ */
+export function heldWindowPrefix(
+  prefix: string,
+  cursor: number,
+  tokens: number,
+  previousStart?: number,
+): { text: string; start: number } {
+  const base = cursor - prefix.length;
+  if (previousStart !== undefined && previousStart >= base && previousStart <= cursor) {
+    const rel = previousStart - base;
+    const lineStart = rel === 0 ? base === 0 : prefix[rel - 1] === '\n';
+    if (lineStart && estimateTextTokens(prefix.slice(rel)) <= tokens)
+      return { text: prefix.slice(rel), start: previousStart };
+  }
+  // The whole prefix fits: nothing to hold (its start is the file's or the edge's).
+  if (estimateTextTokens(prefix) <= tokens) return { text: prefix, start: base };
+  const text = windowPrefix(prefix, Math.max(1, tokens - Math.floor(tokens / 4)));
+  return { text, start: cursor - text.length };
+}
+
 export function promptWindow(
   prefix: string,
   suffix: string,
@@ -110,13 +149,34 @@ export function buildInlineRequest(
   const maxOutputTokens = Math.min(config.maxOutputTokens, model.maxOutputTokens);
   const temperature = model.temperature !== undefined ? { temperature: model.temperature } : {};
   const fim = fimChoice(model);
+  const context = window.context ?? [];
   // Ollama only: an empty suffix there means "no suffix" and its chat template (a prose answer).
   const ollamaAtEnd =
     fim?.dialect === 'suffix' && window.suffix.trim() === '' && serverKind(model.providerConfig) === 'ollama';
   if (fim && !ollamaAtEnd) {
-    const base = { prefix: window.prefix, suffix: window.suffix };
+    if (fim.dialect === 'infill') {
+      const extra = context.length ? { extra: infillExtra(context) } : {};
+      return {
+        fim: { prefix: window.prefix, suffix: window.suffix, dialect: 'infill', ...extra },
+        maxOutputTokens,
+        ...temperature,
+      };
+    }
+    if (fim.dialect === 'template' && fim.template === 'qwen' && context.length) {
+      const { prompt, stop } = formatFim('qwen', window.prefix, window.suffix);
+      const full = qwenRepoContext(context, window.path) + prompt;
+      return {
+        fim: { prefix: window.prefix, suffix: window.suffix, dialect: 'template', prompt: full },
+        stop,
+        maxOutputTokens,
+        ...temperature,
+      };
+    }
+    // Other FIM prompts: the context as comment lines at the start of the prefix (as Copilot does).
+    const prefix = commentContext(context, window.languageId) + window.prefix;
+    const base = { prefix, suffix: window.suffix };
     if (fim.dialect === 'template') {
-      const { prompt, stop } = formatFim(fim.template!, window.prefix, window.suffix);
+      const { prompt, stop } = formatFim(fim.template!, prefix, window.suffix);
       return { fim: { ...base, dialect: 'template', prompt }, stop, maxOutputTokens, ...temperature };
     }
     return { fim: { ...base, dialect: fim.dialect }, maxOutputTokens, ...temperature };
@@ -126,10 +186,27 @@ export function buildInlineRequest(
       { role: 'system', content: INLINE_SYSTEM_PROMPT },
       {
         role: 'user',
-        content: `Language: ${window.languageId}\n\n${window.prefix}${CURSOR_MARK}${window.suffix}`,
+        content: `Language: ${window.languageId}\n\n${chatContext(context)}${window.prefix}${CURSOR_MARK}${window.suffix}`,
       },
     ],
     maxOutputTokens,
     ...temperature,
+    ...promptCacheKey(model, window),
   };
+}
+
+/**
+ * `prompt_cache_key` where the capabilities table says the model takes it on its vendor's host:
+ * a hash of the workspace identity and the language (never user text or a path), so requests of one
+ * workspace and language share a cache route.
+ */
+function promptCacheKey(
+  model: Pick<ResolvedModel, 'model' | 'capabilities' | 'providerConfig'>,
+  window: PromptWindow,
+): { promptCacheKey?: string } {
+  if (!capabilitiesOf(model)?.promptCacheKey || serverKind(model.providerConfig) !== 'openai') return {};
+  const hash = createHash('sha256')
+    .update(`tiered-inline\0${window.cacheScope ?? ''}\0${window.languageId}`)
+    .digest('hex');
+  return { promptCacheKey: `tiered-${hash.slice(0, 32)}` };
 }

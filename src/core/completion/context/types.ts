@@ -37,6 +37,8 @@ export interface ContextMaterial {
   definitions: Definition[];
   /** Wall time spent gathering, ms (reported by the benchmark apart from engine CPU). */
   gatherMs?: number;
+  /** Workspace-relative path of the cursor's file: never a snippet of itself (it is in the window). */
+  currentPath?: string;
 }
 
 /**

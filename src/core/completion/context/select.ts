@@ -1,0 +1,197 @@
+// Chooses the prompt's context block from what the edge gathered: definitions of the symbols used
+// before the cursor first, then the newest recent edits, then the open files' windows most like
+// the code at the cursor, all within a token budget. The block keeps its order across requests
+// (an item stays where it was while it is still gathered and the block fits) so consecutive prompts
+// share a long prefix that providers can cache; it is rebuilt, in a fixed order, only on overflow.
+import { estimateTextTokens } from '../../usage';
+import type { CompletionInput } from '../types';
+import { bestWindow, cursorContext, identifiers, jaccard, lastUse, SNIPPET_WINDOW_LINES } from './similarity';
+import type { ContextItem, ContextMaterial } from './types';
+
+/** 'tiered': definitions, edits, snippets with a stable order; 'openTabs': Copilot-like snippets only. */
+export type ContextStrategy = 'tiered' | 'openTabs';
+
+/** Copilot's DEFAULT_MAX_TOP_SNIPPETS (one per file; similarFiles.ts). */
+export const MAX_SNIPPETS = 4;
+/** Recent edits kept, newest first. */
+export const MAX_EDITS = 3;
+/** Tokens of the header a format adds per item (path, kind, separators): counted against the budget. */
+const ITEM_OVERHEAD_TOKENS = 8;
+/** Below this a snippet cut to the remaining budget says too little to be worth its header. */
+const MIN_SNIPPET_TOKENS = 48;
+
+export function itemTokens(item: Pick<ContextItem, 'path' | 'text'>): number {
+  return estimateTextTokens(item.path) + estimateTextTokens(item.text) + ITEM_OVERHEAD_TOKENS;
+}
+
+/** The first whole lines of `text` whose item fits `tokens` ('' when not even one line fits). */
+function headLines(path: string, text: string, tokens: number): string {
+  if (itemTokens({ path, text }) <= tokens) return text;
+  const lines = text.split('\n');
+  let out = '';
+  for (const line of lines) {
+    const next = out ? `${out}\n${line}` : line;
+    if (itemTokens({ path, text: next }) > tokens) break;
+    out = next;
+  }
+  return out;
+}
+
+interface Candidate {
+  item: ContextItem;
+}
+
+const KIND_RANK: Record<ContextItem['kind'], number> = { definition: 0, edit: 1, snippet: 2 };
+
+/** Deterministic order: kind, path, then the number at the end of the key (line or time). */
+export function compareItems(a: ContextItem, b: ContextItem): number {
+  const kind = KIND_RANK[a.kind] - KIND_RANK[b.kind];
+  if (kind) return kind;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  const n = (key: string): number => Number(key.slice(key.lastIndexOf(':') + 1)) || 0;
+  return n(a.key) - n(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Snippets of open files (never the current one), best first, one per file. */
+function snippetCandidates(material: ContextMaterial, input: CompletionInput, max: number): Candidate[] {
+  const target = identifiers(cursorContext(input.prefix));
+  const ranked: { c: Candidate; score: number; at: number }[] = [];
+  for (const f of material.openFiles) {
+    if (f.path === material.currentPath) continue;
+    const best = bestWindow(f.path, f.text, target);
+    if (!best) continue;
+    const text = f.text
+      .split('\n')
+      .slice(best.line, best.line + best.lines)
+      .join('\n');
+    ranked.push({
+      c: { item: { kind: 'snippet', path: f.path, text, key: `snippet:${f.path}:${best.line + 1}` } },
+      score: best.score,
+      at: f.lastActiveAt ?? 0,
+    });
+  }
+  ranked.sort((a, b) => b.score - a.score || b.at - a.at || (a.c.item.path < b.c.item.path ? -1 : 1));
+  return ranked.slice(0, max).map((r) => r.c);
+}
+
+/** Definitions, nearest use before the cursor first; those whose text the window already shows are left out. */
+function definitionCandidates(material: ContextMaterial, input: CompletionInput, budget: number): Candidate[] {
+  const window = input.prefix + input.suffix;
+  const seen = new Set<string>();
+  const out: { c: Candidate; use: number }[] = [];
+  for (const d of material.definitions) {
+    const key = `definition:${d.path}:${d.line}`;
+    if (!d.text.trim() || seen.has(key) || window.includes(d.text)) continue;
+    seen.add(key);
+    // Signature first: a long body is cut to half the budget.
+    const text = headLines(d.path, d.text, Math.floor(budget / 2));
+    if (!text) continue;
+    out.push({ c: { item: { kind: 'definition', path: d.path, text, key } }, use: lastUse(input.prefix, d.symbol) });
+  }
+  out.sort((a, b) => b.use - a.use);
+  return out.map((o) => o.c);
+}
+
+/** The newest edits (small hunks), newest first; an edit the window already shows adds nothing. */
+function editCandidates(material: ContextMaterial, input: CompletionInput, budget: number): Candidate[] {
+  const window = input.prefix + input.suffix;
+  const out: Candidate[] = [];
+  const edits = [...material.edits].sort((a, b) => b.at - a.at);
+  for (const e of edits) {
+    if (out.length >= MAX_EDITS) break;
+    if (!e.text.trim() || window.includes(e.text)) continue;
+    const text = headLines(e.path, e.text, Math.floor(budget / 4));
+    if (text) out.push({ item: { kind: 'edit', path: e.path, text, key: `edit:${e.path}:${e.at}` } });
+  }
+  return out;
+}
+
+/**
+ * Greedy fill in priority order; a snippet that does not fit whole is cut to its first lines when
+ * enough budget is left for it to say something.
+ */
+function fill(candidates: Candidate[], budget: number, used: number, taken: Set<string>): ContextItem[] {
+  const out: ContextItem[] = [];
+  for (const { item } of candidates) {
+    if (taken.has(item.key)) continue;
+    let chosen: ContextItem | undefined = item;
+    let cost = itemTokens(item);
+    if (used + cost > budget && item.kind === 'snippet' && budget - used >= MIN_SNIPPET_TOKENS) {
+      const text = headLines(item.path, item.text, budget - used);
+      chosen = text ? { ...item, text } : undefined;
+      cost = chosen ? itemTokens(chosen) : 0;
+    }
+    if (!chosen || used + cost > budget) continue;
+    out.push(chosen);
+    taken.add(chosen.key);
+    used += cost;
+  }
+  return out;
+}
+
+/**
+ * The context block for one request. `input` carries the prompt window (prefix and suffix as sent):
+ * anything the window already shows is left out, and the snippets are ranked against its end.
+ * `previous` is the block sent last for this document: its items keep their place while the
+ * material still backs them and they fit; new items go after them. Every item's text comes from
+ * `material` (a cut of it at most): nothing is invented, and what the gatherer left out stays out.
+ */
+export function selectContext(
+  material: ContextMaterial,
+  input: CompletionInput,
+  budgetTokens: number,
+  previous?: readonly ContextItem[],
+  strategy: ContextStrategy = 'tiered',
+): ContextItem[] {
+  if (budgetTokens <= 0) return [];
+  if (strategy === 'openTabs') {
+    // Copilot's order: the most similar snippet last, nearest the file.
+    const picked = fill(snippetCandidates(material, input, MAX_SNIPPETS), budgetTokens, 0, new Set());
+    return picked.reverse();
+  }
+  const defs = definitionCandidates(material, input, budgetTokens);
+  const candidates = [
+    ...defs,
+    ...editCandidates(material, input, budgetTokens),
+    ...snippetCandidates(material, input, MAX_SNIPPETS),
+  ];
+  const kept = previous?.length ? keep(previous, candidates, material, input) : [];
+  const keptTokens = kept.reduce((n, i) => n + itemTokens(i), 0);
+  if (kept.length && keptTokens <= budgetTokens) {
+    const taken = new Set(kept.map((i) => i.key));
+    const added = fill(candidates, budgetTokens, keptTokens, taken);
+    // A definition used at the cursor that no longer fits is worth more than the cache: rebuild.
+    const missedDefinition = defs.some((d) => !taken.has(d.item.key));
+    if (!missedDefinition) return [...kept, ...added.sort(compareItems)];
+  }
+  return fill(candidates, budgetTokens, 0, new Set()).sort(compareItems);
+}
+
+/**
+ * The previous items that still hold, in their old order: a definition or edit the material still
+ * has (its current text), a snippet whose file is still open, still contains the snippet's text,
+ * and whose window still shares identifiers with the code at the cursor.
+ */
+function keep(
+  previous: readonly ContextItem[],
+  candidates: Candidate[],
+  material: ContextMaterial,
+  input: CompletionInput,
+): ContextItem[] {
+  const byKey = new Map(candidates.map((c) => [c.item.key, c.item]));
+  const target = identifiers(cursorContext(input.prefix));
+  const window = input.prefix + input.suffix;
+  const out: ContextItem[] = [];
+  for (const p of previous) {
+    if (p.kind !== 'snippet') {
+      const now = byKey.get(p.key);
+      if (now) out.push(now);
+      continue;
+    }
+    const file = material.openFiles.find((f) => f.path === p.path);
+    if (!file || file.path === material.currentPath || !file.text.includes(p.text) || window.includes(p.text)) continue;
+    if (p.text.split('\n').length > SNIPPET_WINDOW_LINES) continue;
+    if (jaccard(identifiers(p.text), target) > 0) out.push(p);
+  }
+  return out;
+}
