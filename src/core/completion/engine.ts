@@ -10,7 +10,9 @@ import { AdaptiveDebounce, type DebounceOptions } from './debounce';
 import type { AskGate } from './gate';
 import { wantsMultiline } from './multiline';
 import { postProcess, stripFences, type PostContext } from './postprocess';
-import { promptWindow } from './prompt';
+import { heldWindowPrefix, promptWindow, windowSuffix, type PromptWindow } from './prompt';
+import { selectContext, type ContextStrategy } from './context/select';
+import type { ContextGatherer, ContextItem, ContextMaterial } from './context/types';
 import {
   TIERED_POLICY,
   type CompletionInput,
@@ -28,7 +30,8 @@ export interface EngineOptions {
   clock: Clock;
   timers: Timers;
   /** Read on every request, so setting changes apply at once. */
-  config: () => Pick<InlineConfig, 'prefixTokens' | 'suffixTokens' | 'maxLines'>;
+  config: () => Pick<InlineConfig, 'prefixTokens' | 'suffixTokens' | 'maxLines'> &
+    Partial<Pick<InlineConfig, 'contextTokens'>>;
   policy?: Partial<EnginePolicy>;
   debounce?: Partial<DebounceOptions>;
   cacheSize?: number;
@@ -42,12 +45,38 @@ export interface EngineOptions {
    * it started, whose synchronous start includes the source's), and per request its stream
    * handling and end ('request').
    */
-  meter?(kind: 'call' | 'request', ms: number, requestId?: number): void;
+  meter?(kind: 'call' | 'request' | 'context', ms: number, requestId?: number): void;
+  /**
+   * Context from outside the file (context/types.ts): gathered after the debounce within
+   * `budgetMs` (default 100) and cancelled with the call, then selected into `contextTokens`
+   * ('tiered' by default; 'openTabs' is the Copilot-like policy the benchmark compares with).
+   * 'context' in `meter` is the gathering's wall time.
+   */
+  context?: { gather: ContextGatherer; budgetMs?: number; strategy?: ContextStrategy };
+  /**
+   * Keep each document's prefix-window start in place until it overflows (prompt-cache friendly).
+   * Default: on when `context` is set, off otherwise (the window then ends the budget at the cursor).
+   */
+  holdWindow?: boolean;
   /** Decides whether a place is worth a request (consulted while `policy.gate` is not false). */
   gate?: AskGate;
 }
 
 type Match = 'match' | 'pending' | 'diverged';
+
+/** Default of `tiered.inline.contextTokens`. */
+export const DEFAULT_CONTEXT_TOKENS = 1024;
+export const DEFAULT_CONTEXT_BUDGET_MS = 100;
+/** A gatherer that ignores its abort costs at most this much more before the request goes without. */
+const CONTEXT_GRACE_MS = 20;
+/** Documents whose window start and context block are remembered (least recently used dropped). */
+const HELD_DOCS = 32;
+const NO_MATERIAL: ContextMaterial = { openFiles: [], edits: [], definitions: [] };
+
+interface Gathered {
+  material: ContextMaterial;
+  ms: number;
+}
 
 const ENDS_EARLY = /[\n)\]}]/;
 
@@ -69,6 +98,8 @@ interface Flight {
   waiters: number;
   promptChars: number;
   engineMs: number;
+  contextItems?: number;
+  contextMs?: number;
 }
 
 export class CompletionEngine {
@@ -79,6 +110,8 @@ export class CompletionEngine {
   private nextId = 1;
   private readonly log: Logger;
   private disposed = false;
+  /** Per document: where the last prefix window began (absolute offset) and the context block sent. */
+  private readonly held = new Map<string, { start?: number; context?: ContextItem[] }>();
 
   constructor(private readonly opts: EngineOptions) {
     this.policy = { ...TIERED_POLICY, ...opts.policy };
@@ -112,7 +145,7 @@ export class CompletionEngine {
     if (wait > 0 && !(await this.sleep(wait, signal))) return undefined;
     if (this.disposed) return undefined;
 
-    const t1 = this.opts.perfNow?.();
+    let t1 = this.opts.perfNow?.();
     // Something may have landed while we waited.
     const again = this.quickAnswer(input, signal);
     if (again !== 'miss') {
@@ -120,11 +153,26 @@ export class CompletionEngine {
       return again;
     }
     if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
+    let gathered: Gathered | undefined;
+    if (this.wantsContext()) {
+      this.meterCall(t1);
+      gathered = await this.gather(input, signal);
+      if (!gathered || this.disposed) return undefined;
+      t1 = this.opts.perfNow?.();
+      // Something may have landed while it gathered.
+      const late = this.quickAnswer(input, signal);
+      if (late !== 'miss') {
+        this.meterCall(t1);
+        return late;
+      }
+      if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
+    }
     if (this.policy.abortOn !== 'never') {
       for (const f of [...this.flights]) if (!f.ended) this.abort(f, 'superseded');
     }
-    const flight = this.start(input);
+    const flight = this.start(input, gathered);
     this.meterCall(t1, flight.id);
+    if (gathered) this.opts.meter?.('context', gathered.ms, flight.id);
     return this.follow(flight, input, signal, 'request');
   }
 
@@ -138,6 +186,83 @@ export class CompletionEngine {
   /** Requests currently streaming. */
   get inFlight(): number {
     return this.flights.filter((f) => !f.ended).length;
+  }
+
+  private wantsContext(): boolean {
+    return this.opts.context !== undefined && (this.opts.config().contextTokens ?? DEFAULT_CONTEXT_TOKENS) > 0;
+  }
+
+  /**
+   * Gathers context within its time budget: the gatherer's signal aborts at the budget or when the
+   * call is cancelled, and a gatherer that fails or ignores the abort leaves the request without
+   * context. Undefined when the call was cancelled meanwhile.
+   */
+  private async gather(input: CompletionInput, signal: AbortSignal): Promise<Gathered | undefined> {
+    const { gather, budgetMs = DEFAULT_CONTEXT_BUDGET_MS } = this.opts.context!;
+    const timers = this.opts.timers;
+    const now = (): number => this.opts.perfNow?.() ?? this.opts.clock.now();
+    const started = now();
+    const controller = new AbortController();
+    let giveUp = (): void => {};
+    const onCancel = (): void => {
+      controller.abort();
+      giveUp();
+    };
+    signal.addEventListener('abort', onCancel, { once: true });
+    const deadline = timers.setTimeout(() => controller.abort(), budgetMs);
+    let late: unknown;
+    try {
+      const fallback = new Promise<ContextMaterial>((resolve) => {
+        giveUp = () => resolve(NO_MATERIAL);
+        late = timers.setTimeout(giveUp, budgetMs + CONTEXT_GRACE_MS);
+      });
+      const gathering = (async () => gather(input, controller.signal))().catch((err: unknown) => {
+        this.log.debug(`inline context: ${String(err)}`);
+        return NO_MATERIAL;
+      });
+      const material = await Promise.race([gathering, fallback]);
+      if (signal.aborted) return undefined;
+      return { material, ms: material.gatherMs ?? now() - started };
+    } finally {
+      signal.removeEventListener('abort', onCancel);
+      timers.clearTimeout(deadline);
+      timers.clearTimeout(late);
+    }
+  }
+
+  /** Remembered per document (bounded: the least recently used document is forgotten). */
+  private heldFor(docKey: string): { start?: number; context?: ContextItem[] } {
+    let h = this.held.get(docKey);
+    if (h) this.held.delete(docKey);
+    else h = {};
+    this.held.set(docKey, h);
+    if (this.held.size > HELD_DOCS) this.held.delete(this.held.keys().next().value!);
+    return h;
+  }
+
+  /** The prompt window, its prefix start held in place per document when that is on. */
+  private windowFor(input: CompletionInput, config: ReturnType<EngineOptions['config']>): PromptWindow {
+    if (!(this.opts.holdWindow ?? this.opts.context !== undefined))
+      return promptWindow(input.prefix, input.suffix, input.languageId, config);
+    const h = this.heldFor(input.docKey);
+    const held = heldWindowPrefix(input.prefix, input.offset, config.prefixTokens, h.start);
+    h.start = held.start;
+    return { prefix: held.text, suffix: windowSuffix(input.suffix, config.suffixTokens), languageId: input.languageId };
+  }
+
+  /** The context block for this request, kept in the order of the document's previous one. */
+  private contextFor(input: CompletionInput, window: PromptWindow, gathered: Gathered): ContextItem[] {
+    const config = this.opts.config();
+    const h = this.heldFor(input.docKey);
+    const items = selectContext(
+      gathered.material,
+      { ...input, prefix: window.prefix, suffix: window.suffix },
+      config.contextTokens ?? DEFAULT_CONTEXT_TOKENS,
+      h.context,
+      this.opts.context?.strategy,
+    );
+    h.context = items;
+    return items;
   }
 
   private mayAsk(input: CompletionInput): boolean {
@@ -176,9 +301,10 @@ export class CompletionEngine {
     return !f.ended && typed.startsWith(predicted) ? 'pending' : 'diverged';
   }
 
-  private start(input: CompletionInput): Flight {
+  private start(input: CompletionInput, gathered?: Gathered): Flight {
     const config = this.opts.config();
-    const window = promptWindow(input.prefix, input.suffix, input.languageId, config);
+    const window = this.windowFor(input, config);
+    const context = gathered ? this.contextFor(input, window, gathered) : undefined;
     let resolveEnded = (): void => {};
     const endedSignal = new Promise<void>((r) => (resolveEnded = r));
     // Several lines only where a whole block is expected (multiline.ts).
@@ -200,8 +326,12 @@ export class CompletionEngine {
       endedSignal,
       resolveEnded,
       waiters: 0,
-      promptChars: window.prefix.length + window.suffix.length,
+      promptChars:
+        window.prefix.length +
+        window.suffix.length +
+        (context ?? []).reduce((n, i) => n + i.path.length + i.text.length, 0),
       engineMs: 0,
+      ...(gathered ? { contextItems: context!.length, contextMs: gathered.ms } : {}),
     };
     this.flights.push(f);
     let settled: Promise<SourceResult>;
@@ -214,6 +344,8 @@ export class CompletionEngine {
         multiline,
         signal: f.controller.signal,
         onText: (delta) => this.onDelta(f, delta),
+        ...(context ? { context } : {}),
+        ...(gathered?.material.currentPath ? { path: gathered.material.currentPath } : {}),
       });
     } catch (err) {
       settled = Promise.reject(err);
@@ -295,6 +427,7 @@ export class CompletionEngine {
       model: f.model,
       usage,
       promptChars: f.promptChars,
+      ...(f.contextItems !== undefined ? { contextItems: f.contextItems, contextMs: f.contextMs } : {}),
       error: f.error,
     });
   }

@@ -1,5 +1,6 @@
 // Shapes shared by the completion engine, its VS Code edge and the keystroke-replay benchmark.
 import type { NormalizedUsage } from '../types';
+import type { ContextItem } from './context/types';
 
 /** Where the cursor is. The edge reads it from the editor; the benchmark from its replay. */
 export interface CompletionInput {
@@ -28,6 +29,10 @@ export interface SourceRequest {
   /** Aborting it must close the connection (the server sees the socket close). */
   signal: AbortSignal;
   onText(delta: string): void;
+  /** Context from other files chosen for this request (goes before the file window). */
+  context?: ContextItem[];
+  /** Workspace-relative path of the file, when the gatherer knows it (repo-level FIM prompts). */
+  path?: string;
 }
 
 export interface SourceResult {
@@ -64,8 +69,12 @@ export interface FlightReport {
   text: string;
   model?: string;
   usage?: NormalizedUsage | null;
-  /** Prompt windows as sent (for prompt-token accounting). */
+  /** Prompt windows as sent (for prompt-token accounting), context included. */
   promptChars: number;
+  /** Context items sent with the request (absent: no context step). */
+  contextItems?: number;
+  /** Time spent gathering context before the request, ms. */
+  contextMs?: number;
   error?: unknown;
 }
 
