@@ -1,0 +1,168 @@
+// Definitions of the symbols at and before the cursor, through VS Code's own providers
+// (vscode.executeDefinitionProvider, vscode.executeDocumentSymbolProvider: built-in commands,
+// https://code.visualstudio.com/api/references/commands). Lookups run in parallel; results are
+// cached per (document version, identifier) so a pause in typing never asks twice, and the last
+// result for an identifier stands in while a fresh lookup is still running at the deadline.
+import * as vscode from 'vscode';
+import type { Definition } from '../../../core/completion/context/types';
+import { declarationText } from './declaration';
+import { identifiersBeforeCursor } from './identifiers';
+
+/** Lines of a declaration sent whole; longer ones go as their shape (declaration.ts). */
+const MAX_DECLARATION_LINES = 30;
+/** Locations used per identifier (overloads, a .d.ts next to its source). */
+const MAX_LOCATIONS = 2;
+const CACHE_ENTRIES = 256;
+
+export interface DefinitionDeps {
+  /** May this document contribute (scheme allowed, not excluded, not an editor config file)? */
+  allowed(uri: vscode.Uri): boolean;
+  /** Workspace-relative path shown to the model. */
+  pathOf(uri: vscode.Uri): string;
+}
+
+interface Entry {
+  version: number;
+  promise: Promise<Definition[]>;
+  /** Set once `promise` settles. */
+  result?: Definition[];
+  /** The result of an earlier version, until this one settles. */
+  previous?: Definition[];
+}
+
+type Found = vscode.Location | vscode.LocationLink;
+type Symbols = (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined;
+
+export class DefinitionLookup {
+  private readonly cache = new Map<string, Entry>();
+  private readonly symbols = new Map<string, Promise<Symbols>>();
+
+  constructor(private readonly deps: DefinitionDeps) {}
+
+  /**
+   * Definitions for the identifiers before `position` in `doc` (its text up to the cursor is
+   * `prefix`), outside `doc` itself. Resolves when all lookups settle or `deadline` does, with
+   * what is ready then.
+   */
+  async lookup(
+    doc: vscode.TextDocument,
+    position: vscode.Position,
+    prefix: string,
+    deadline: Promise<void>,
+  ): Promise<Definition[]> {
+    const slots = identifiersBeforeCursor(prefix).map(({ name, linesUp, column }) => {
+      const line = position.line - linesUp;
+      const pos = new vscode.Position(line, column);
+      // The document may have moved on since the prefix was read: only ask where the name still is.
+      if (line < 0 || doc.getText(new vscode.Range(pos, pos.translate(0, name.length))) !== name) return undefined;
+      return this.entry(doc, name, pos);
+    });
+    const entries = slots.filter((e): e is Entry => e !== undefined);
+    await Promise.race([Promise.allSettled(entries.map((e) => e.promise)), deadline]);
+    const out: Definition[] = [];
+    const seen = new Set<string>();
+    for (const e of entries) {
+      for (const d of e.result ?? e.previous ?? []) {
+        const key = `${d.path}:${d.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
+  private entry(doc: vscode.TextDocument, name: string, pos: vscode.Position): Entry {
+    const key = `${doc.uri.toString()}#${name}`;
+    const old = this.cache.get(key);
+    if (old && old.version === doc.version) return old;
+    const entry: Entry = { version: doc.version, promise: Promise.resolve([]), previous: old?.result ?? old?.previous };
+    entry.promise = this.resolve(doc, name, pos).then(
+      (defs) => (entry.result = defs),
+      () => (entry.result = []),
+    );
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    return entry;
+  }
+
+  private async resolve(doc: vscode.TextDocument, name: string, pos: vscode.Position): Promise<Definition[]> {
+    const found =
+      (await vscode.commands.executeCommand<Found[] | undefined>('vscode.executeDefinitionProvider', doc.uri, pos)) ??
+      [];
+    const targets = found
+      .map((f) =>
+        'targetUri' in f
+          ? { uri: f.targetUri, range: f.targetRange, at: (f.targetSelectionRange ?? f.targetRange).start }
+          : { uri: f.uri, range: f.range, at: f.range.start },
+      )
+      // Inside the cursor's own file the window already shows it; other files only when allowed.
+      .filter((t) => t.uri.toString() !== doc.uri.toString() && this.deps.allowed(t.uri))
+      .slice(0, MAX_LOCATIONS);
+    const defs = await Promise.all(targets.map((t) => this.read(t.uri, t.range, t.at, name)));
+    return defs.filter((d): d is Definition => d !== undefined);
+  }
+
+  /** The declaration at `at` in `uri`: its document symbol's range (or the provider's range). */
+  private async read(
+    uri: vscode.Uri,
+    range: vscode.Range,
+    at: vscode.Position,
+    name: string,
+  ): Promise<Definition | undefined> {
+    const target =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ??
+      (await vscode.workspace.openTextDocument(uri));
+    const symbol = enclosing(await this.symbolsOf(target), at);
+    const start = symbol?.range.start.line ?? range.start.line;
+    const end = symbol?.range.end.line ?? Math.max(range.end.line, range.start.line);
+    const lines: string[] = [];
+    // Read at most a screenful past the cap: a huge symbol goes as its shape anyway.
+    const last = Math.min(end, start + 400, target.lineCount - 1);
+    for (let l = start; l <= last; l++) lines.push(target.lineAt(l).text);
+    if (last < end) lines.push(target.lineAt(Math.min(end, target.lineCount - 1)).text);
+    const memberStarts = symbol?.members?.map((r) => r.start.line - start);
+    const text = declarationText({ lines, memberStarts }, MAX_DECLARATION_LINES);
+    if (!text.trim()) return undefined;
+    return { path: this.deps.pathOf(uri), symbol: symbol?.name ?? name, text, line: start + 1 };
+  }
+
+  /** Document symbols of a target, once per document version. */
+  private symbolsOf(doc: vscode.TextDocument): Promise<Symbols> {
+    const key = `${doc.uri.toString()}@${doc.version}`;
+    let p = this.symbols.get(key);
+    if (!p) {
+      p = Promise.resolve(
+        vscode.commands.executeCommand<Symbols>('vscode.executeDocumentSymbolProvider', doc.uri),
+      ).catch(() => undefined);
+      this.symbols.set(key, p);
+      if (this.symbols.size > 64) this.symbols.delete(this.symbols.keys().next().value!);
+    }
+    return p;
+  }
+}
+
+interface Declared {
+  name: string;
+  range: vscode.Range;
+  members?: vscode.Range[];
+}
+
+/** The symbol declared at `at` (its name's range holds it), searching nested symbols. */
+function enclosing(symbols: Symbols, at: vscode.Position): Declared | undefined {
+  for (const s of symbols ?? []) {
+    if ('children' in s) {
+      if (s.selectionRange.contains(at))
+        return { name: s.name, range: s.range, members: s.children.map((c) => c.range) };
+      if (s.range.contains(at)) {
+        const inner = enclosing(s.children, at);
+        if (inner) return inner;
+      }
+    } else if (s.location.range.start.line === at.line) {
+      // Flat SymbolInformation (older providers): no name range, so the symbol starting on that line.
+      return { name: s.name, range: s.location.range };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+// The inline engine's context gatherer in VS Code: open editors of the cursor's language, the
+// user's recent edits and the definitions of the symbols before the cursor, within a wall-time
+// budget (the engine aborts the signal at its own budget too). Nothing from an excluded file, a VS
+// Code configuration file or a scheme inline does not serve ever enters the material.
+import * as vscode from 'vscode';
+import { EditHistory } from '../../../core/completion/context/edits';
+import type { ContextGatherer, ContextMaterial } from '../../../core/completion/context/types';
+import type { CompletionInput } from '../../../core/completion/types';
+import type { Logger } from '../../../core/types';
+import { INLINE_SCHEMES } from '../provider';
+import { DefinitionLookup } from './definitions';
+import { openFilesFor, RecentlyActive } from './openFiles';
+
+/** Continue's budget for language-server context (https://docs.continue.dev/customize/deep-dives/autocomplete). */
+export const GATHER_BUDGET_MS = 100;
+
+export interface InlineContextDeps {
+  /** Excluded by `tiered.exclude`, or one of VS Code's own configuration files (FeatureContext.isExcluded). */
+  isExcluded(uri: vscode.Uri): boolean;
+  logger?: Logger;
+  budgetMs?: number;
+}
+
+export interface InlineContext extends vscode.Disposable {
+  gather: ContextGatherer;
+}
+
+const EMPTY = (): ContextMaterial => ({ openFiles: [], edits: [], definitions: [] });
+
+/** Resolves at `ms` or when `signal` aborts, whichever comes first; `cancel` clears the timer. */
+function deadline(ms: number, signal: AbortSignal): { done: Promise<void>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort = (): void => {};
+  const done = new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    timer = setTimeout(resolve, ms);
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return {
+    done,
+    cancel: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+export function createInlineContext(deps: InlineContextDeps): InlineContext {
+  const allowed = (uri: vscode.Uri): boolean => INLINE_SCHEMES.includes(uri.scheme) && !deps.isExcluded(uri);
+  const pathOf = (uri: vscode.Uri): string => vscode.workspace.asRelativePath(uri, false);
+  const history = new EditHistory();
+  const recent = new RecentlyActive();
+  const definitions = new DefinitionLookup({ allowed, pathOf });
+  const budgetMs = deps.budgetMs ?? GATHER_BUDGET_MS;
+
+  const subs: vscode.Disposable[] = [
+    recent,
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const doc = e.document;
+      // The user's own edits: in an editor on screen, in a document that may contribute.
+      if (e.contentChanges.length === 0 || !allowed(doc.uri)) return;
+      if (!vscode.window.visibleTextEditors.some((ed) => ed.document === doc)) return;
+      const docKey = doc.uri.toString();
+      const path = pathOf(doc.uri);
+      const read = (from: number, to: number): string =>
+        doc.getText(new vscode.Range(from, 0, Math.min(to, doc.lineCount - 1), Number.MAX_SAFE_INTEGER));
+      for (const c of e.contentChanges) {
+        history.record(
+          { docKey, path, startLine: c.range.start.line, oldEndLine: c.range.end.line, text: c.text },
+          Date.now(),
+          read,
+        );
+      }
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      history.forget(doc.uri.toString());
+      recent.forget(doc.uri.toString());
+    }),
+  ];
+
+  const gather: ContextGatherer = async (input: CompletionInput, signal: AbortSignal) => {
+    const started = performance.now();
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === input.docKey);
+    if (!doc || !allowed(doc.uri) || signal.aborted) return { ...EMPTY(), gatherMs: performance.now() - started };
+    const position = doc.positionAt(input.offset);
+    const stop = deadline(budgetMs, signal);
+    try {
+      const openFiles = openFilesFor(doc, recent, { allowed, pathOf });
+      // Settings may have changed since an edit was recorded: a newly excluded file's edits go.
+      history.retain((key) => allowed(vscode.Uri.parse(key)));
+      // The hunk under the cursor is in the file window already, and changes on every keystroke.
+      const edits = history.recent(
+        (key, start, end) => key === input.docKey && start - 1 <= position.line && position.line <= end + 1,
+      );
+      let defs: ContextMaterial['definitions'] = [];
+      try {
+        defs = await definitions.lookup(doc, position, input.prefix, stop.done);
+      } catch (err) {
+        deps.logger?.debug(`Inline context: definitions failed: ${String(err)}`);
+      }
+      const gatherMs = performance.now() - started;
+      deps.logger?.debug(
+        `Inline context: ${openFiles.length} open files, ${edits.length} edits, ${defs.length} definitions in ${gatherMs.toFixed(1)} ms`,
+      );
+      return { openFiles, edits, definitions: defs, gatherMs };
+    } finally {
+      stop.cancel();
+    }
+  };
+
+  return { gather, dispose: () => subs.forEach((s) => s.dispose()) };
+}
