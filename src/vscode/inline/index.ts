@@ -6,6 +6,7 @@ import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource
 import { systemClock } from '../../core/types';
 import type { FeatureContext } from '../featureContext';
 import { InlineErrorPolicy } from '../../core/completion/errorPolicy';
+import { createInlineContext } from './context';
 import { InlinePause, pickPause, untilText } from './pause';
 import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
 import { InlineStatsStore, type InlineStats } from './stats';
@@ -90,12 +91,17 @@ export function activateInline(ctx: FeatureContext): void {
     return { text: result.text, model: result.model.id, usage: result.usage };
   };
 
+  // Open editors, recent edits and definitions from other files (never excluded ones), within 100 ms.
+  const context = createInlineContext({ isExcluded: (uri) => ctx.isExcluded(uri), logger: ctx.logger });
+  subs.push(context);
+
   const engine = new CompletionEngine({
     source,
     clock: systemClock,
     timers: realTimers,
     config: () => ctx.config().inline,
     logger: ctx.logger,
+    context: { gather: context.gather },
   });
   subs.push({ dispose: () => engine.dispose() });
 
