@@ -1,30 +1,67 @@
 // Review findings as diagnostics (source "Tiered review") in the Problems panel, kept on the right
-// lines while the user edits, with what a quick fix needs to apply a replacement safely.
+// lines while the user edits, with what a fix needs to apply a replacement safely. The comment
+// threads (comments.ts) are drawn from the same entries, so both move, go stale and go away together.
 import * as vscode from 'vscode';
-import type { Severity } from '../../core/review/findings';
+import { splitByConfidence, type Confidence, type Severity } from '../../core/review/findings';
+import type { ReviewInput } from '../../core/review/input';
 import type { ReportedFinding, ReviewReport } from '../../core/review/report';
+import { reviewedLineMap, reviewedText } from '../../core/review/reviewed';
 import { applyLineEdit, countLineBreaks } from '../../core/review/track';
 
 export const REVIEW_SOURCE = 'Tiered review';
 
+// The Problems panel lists no Hint diagnostics (they only show as dots under the code), so a hint
+// is published as Information: every finding stays visible there, its quick fix included.
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
+  hint: vscode.DiagnosticSeverity.Information,
 };
 
 export interface FindingEntry {
+  /** Unique in this window: how a comment thread or a command names the finding. */
+  id: number;
   finding: ReportedFinding;
   /** 0-based, inclusive: the whole lines the finding covers now. */
   startLine: number;
   endLine: number;
-  /** The text of those lines when the review ran: a fix applies only while it is unchanged. */
+  /** The document's text of those lines when the findings were shown (the diagnostic's range). */
   snapshot: string;
+  /** The text of those lines the model reviewed: a fix applies only while the code still reads so. */
+  reviewed: string;
+  /** Below `tiered.review.minConfidence`: in the Problems panel, but no comment thread until asked. */
+  lower: boolean;
+}
+
+export interface ShowOptions {
+  /** What was sent: the reviewed text of each finding's lines comes from it. */
+  input?: ReviewInput;
+  minConfidence?: Confidence;
+  /** A finding the user dismissed earlier, for the same code (`lines`: its lines now). */
+  isDismissed?(finding: ReportedFinding, lines: string[]): boolean;
+}
+
+export interface ShowResult {
+  /** Findings placed in a document (all but dismissed ones and those in unknown files). */
+  shown: number;
+  dismissed: number;
+  /** Of `shown`, those below the confidence threshold. */
+  lower: number;
 }
 
 export function diagnosticMessage(f: ReportedFinding): string {
   return `${f.title}\n${f.explanation}`;
+}
+
+/** The document's current text of an entry's lines ("\n" line breaks), or undefined past its end. */
+export function currentText(
+  doc: vscode.TextDocument,
+  e: Pick<FindingEntry, 'startLine' | 'endLine'>,
+): string | undefined {
+  if (e.endLine >= doc.lineCount) return undefined;
+  const range = new vscode.Range(e.startLine, 0, e.endLine, doc.lineAt(e.endLine).text.length);
+  return doc.getText(range).replace(/\r\n/g, '\n');
 }
 
 export class ReviewDiagnostics implements vscode.Disposable {
@@ -32,6 +69,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
   private readonly entries = new Map<string, FindingEntry[]>();
   private readonly listener: vscode.Disposable;
   private readonly changed = new vscode.EventEmitter<void>();
+  private nextId = 0;
   readonly onDidChange = this.changed.event;
 
   constructor() {
@@ -39,9 +77,11 @@ export class ReviewDiagnostics implements vscode.Disposable {
   }
 
   /** Replaces the findings of every file the report reviewed. */
-  async show(report: ReviewReport): Promise<number> {
-    let shown = 0;
+  async show(report: ReviewReport, options: ShowOptions = {}): Promise<ShowResult> {
+    const result: ShowResult = { shown: 0, dismissed: 0, lower: 0 };
+    const lower = new Set(options.minConfidence ? splitByConfidence(report.findings, options.minConfidence).lower : []);
     for (const file of report.files) this.entries.delete(file.uri);
+    const reviewedByUri = new Map<string, Map<number, string>>();
     for (const f of report.findings) {
       if (!f.uri) continue;
       const doc = await openDoc(f.uri);
@@ -49,15 +89,54 @@ export class ReviewDiagnostics implements vscode.Disposable {
       const last = doc.lineCount - 1;
       const startLine = Math.min(Math.max(0, f.startLine - 1), last);
       const endLine = Math.min(Math.max(startLine, f.endLine - 1), last);
-      const snapshot = doc.getText(new vscode.Range(startLine, 0, endLine, doc.lineAt(endLine).text.length));
+      const snapshot = currentText(doc, { startLine, endLine }) ?? '';
+      if (options.isDismissed?.(f, snapshot.split('\n'))) {
+        result.dismissed++;
+        continue;
+      }
+      let reviewedLines = reviewedByUri.get(f.uri);
+      if (!reviewedLines) {
+        reviewedLines = options.input ? reviewedLineMap(options.input, f.uri) : new Map<number, string>();
+        reviewedByUri.set(f.uri, reviewedLines);
+      }
+      // Without the input (or for lines it did not show) the code at show time is what was reviewed.
+      const reviewed = reviewedText(reviewedLines, startLine + 1, endLine + 1) ?? snapshot;
       const list = this.entries.get(f.uri) ?? [];
-      list.push({ finding: f, startLine, endLine, snapshot });
+      const isLower = lower.has(f);
+      list.push({ id: ++this.nextId, finding: f, startLine, endLine, snapshot, reviewed, lower: isLower });
       this.entries.set(f.uri, list);
-      shown++;
+      result.shown++;
+      if (isLower) result.lower++;
     }
     for (const file of report.files) this.publish(file.uri);
     this.changed.fire();
-    return shown;
+    return result;
+  }
+
+  /** Every entry, by document (URI string). */
+  all(): ReadonlyMap<string, readonly FindingEntry[]> {
+    return this.entries;
+  }
+
+  byId(id: number): { uri: string; entry: FindingEntry } | undefined {
+    for (const [uri, list] of this.entries) {
+      const entry = list.find((e) => e.id === id);
+      if (entry) return { uri, entry };
+    }
+    return undefined;
+  }
+
+  /** Drops one finding (dismissed): from the Problems panel and, through onDidChange, its thread. */
+  remove(id: number): boolean {
+    const found = this.byId(id);
+    if (!found) return false;
+    this.entries.set(
+      found.uri,
+      (this.entries.get(found.uri) ?? []).filter((e) => e.id !== id),
+    );
+    this.publish(found.uri);
+    this.changed.fire();
+    return true;
   }
 
   entriesFor(uri: vscode.Uri): readonly FindingEntry[] {

@@ -1,4 +1,5 @@
-// Turns what the user pointed at (a selection, a file, the uncommitted changes) into a ReviewInput.
+// Turns what the user pointed at (a selection, a file, the uncommitted changes) into a ReviewInput
+// (a branch's changes: branch.ts).
 // Excluded files (`tiered.exclude`) are never read into a prompt: they are only named in the report.
 import * as vscode from 'vscode';
 import { parseUnifiedDiff, type DiffHunk, type ReviewFile, type ReviewInput } from '../../core/review/input';
@@ -9,7 +10,7 @@ const MAX_UNTRACKED_BYTES = 512 * 1024;
 
 export class NothingToReview extends Error {}
 
-function relPath(uri: vscode.Uri): string {
+export function relPath(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.path || uri.toString();
 }
 
@@ -137,7 +138,7 @@ async function wholeFileHunk(uri: vscode.Uri): Promise<DiffHunk[] | undefined> {
   return [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: lines.length, lines: lines.map((l) => `+${l}`) }];
 }
 
-function languageOf(uri: vscode.Uri): string | undefined {
+export function languageOf(uri: vscode.Uri): string | undefined {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   return open?.languageId;
 }

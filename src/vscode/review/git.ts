@@ -1,5 +1,7 @@
 // The few parts of the built-in Git extension's API (vscode.git, API version 1) the review uses,
-// typed here because the extension ships no types package.
+// typed here because the extension ships no types package, and the git binary it found, for what
+// that API does not offer (a branch's diff against its merge-base, origin/HEAD).
+import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 
 /** Status values of the Git extension's Change (git.d.ts). */
@@ -33,6 +35,8 @@ export interface GitRepository {
 }
 
 export interface GitApi {
+  /** The git binary the extension found (git.d.ts: `API.git.path`). */
+  readonly git: { readonly path: string };
   readonly state: 'uninitialized' | 'initialized';
   readonly repositories: GitRepository[];
   getRepository(uri: vscode.Uri): GitRepository | null;
@@ -85,4 +89,40 @@ export function pickRepository(
     if (repo) return repo;
   }
   return api.repositories[0];
+}
+
+/** A git command that failed: its stderr, trimmed, for the message. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+    readonly code: number | string | undefined,
+  ) {
+    super(`git ${args.join(' ')}: ${stderr.trim() || `exit ${String(code)}`}`);
+  }
+}
+
+/** Runs the Git extension's git binary in the repository root; stdout, or GitCommandError. */
+export function runGit(api: GitApi, repo: GitRepository, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      api.git.path || 'git',
+      // No pager, colour or external diff tool: the output is parsed.
+      ['-c', 'core.quotepath=off', '--no-pager', ...args],
+      { cwd: repo.rootUri.fsPath, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
+      (err, stdout, stderr) => {
+        if (err) reject(new GitCommandError(args, stderr, (err as NodeJS.ErrnoException).code ?? undefined));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** The git output, or undefined when the command failed (a probe: "is there such a ref?"). */
+export async function tryGit(api: GitApi, repo: GitRepository, args: readonly string[]): Promise<string | undefined> {
+  try {
+    return (await runGit(api, repo, args)).trim();
+  } catch {
+    return undefined;
+  }
 }

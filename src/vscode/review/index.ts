@@ -1,5 +1,6 @@
-// Deep review: three commands (selection, file, uncommitted changes), findings in the Problems
-// panel with quick fixes, a report beside the editor, and a command to clear the findings.
+// Deep review: four commands (selection, file, uncommitted changes, branch changes), findings as
+// comment threads in the editor (apply / dismiss / next / previous) and in the Problems panel with
+// quick fixes, a report beside the editor, and a command to clear the findings.
 import * as vscode from 'vscode';
 import { ResultCache } from '../../core/review/cache';
 import { runReview, type LiteReview, type Preflight, type ReviewDeps } from '../../core/review/engine';
@@ -9,8 +10,11 @@ import type { ReviewReport } from '../../core/review/report';
 import { systemClock } from '../../core/types';
 import { maybeShadow } from '../beyond/shadow';
 import type { FeatureContext } from '../featureContext';
+import { branchInput } from './branch';
 import { FileCacheStore } from './cacheStore';
+import { ReviewComments, SHOW_LOWER_COMMAND } from './comments';
 import { ReviewDiagnostics } from './diagnostics';
+import { Dismissals, FindingActions } from './findingActions';
 import { NothingToReview, changesInput, fileInput, selectionInput } from './gather';
 import { ReviewQuickFixes } from './quickFix';
 import { REPORT_SCHEME, ReportView } from './reportView';
@@ -20,13 +24,21 @@ export const REVIEW_COMMANDS = {
   selection: 'tiered.reviewSelection',
   file: 'tiered.reviewFile',
   changes: 'tiered.reviewChanges',
+  branch: 'tiered.reviewBranch',
+  applyFix: 'tiered.applyReviewFix',
+  dismiss: 'tiered.dismissReviewFinding',
+  next: 'tiered.nextReviewFinding',
+  previous: 'tiered.previousReviewFinding',
+  showLower: SHOW_LOWER_COMMAND,
+  /** Not contributed: the in-host tests read the comment threads through it. */
+  threadsForTests: 'tiered.internal.reviewThreads',
   clear: 'tiered.clearReviewFindings',
   showReport: 'tiered.showReviewReport',
 } as const;
 
-type Target = 'selection' | 'file' | 'changes';
+type Target = 'selection' | 'file' | 'changes' | 'branch';
 
-/** Options a command accepts as its argument (keybindings, tests): `{ "fresh": true }`. */
+/** Options a command accepts as its argument (keybindings, tests): `{ "fresh": true }`; the branch review also `{ "base": "main" }`. */
 interface RunOptions {
   fresh?: boolean;
 }
@@ -41,6 +53,9 @@ function runOptions(arg: unknown): RunOptions {
 export function activateReview(ctx: FeatureContext): void {
   const subs = ctx.extension.subscriptions;
   const diagnostics = new ReviewDiagnostics();
+  const comments = new ReviewComments(diagnostics);
+  const dismissals = new Dismissals(ctx.extension.workspaceState);
+  const actions = new FindingActions(diagnostics, comments, dismissals);
   const reports = new ReportView();
   const cache = new ResultCache<ReviewReport>(
     new FileCacheStore(vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'review-cache')),
@@ -55,9 +70,15 @@ export function activateReview(ctx: FeatureContext): void {
     countTokens: (body) => ctx.countTokens('review', body),
   };
 
-  const gather = async (target: Target, arg: unknown): Promise<ReviewInput> => {
+  /** Undefined: the user cancelled a question (the branch review's base). */
+  const gather = async (
+    target: Target,
+    arg: unknown,
+    onBase: (base: string) => void,
+  ): Promise<ReviewInput | undefined> => {
     const isExcluded = (uri: vscode.Uri) => ctx.isExcluded(uri);
     const editor = vscode.window.activeTextEditor;
+    if (target === 'branch') return branchInput(arg, isExcluded, editor?.document.uri, onBase);
     if (target === 'changes') return changesInput(arg, isExcluded, editor?.document.uri);
     if (target === 'selection') {
       if (!editor) throw new NothingToReview('Open a file and select the code to review.');
@@ -70,15 +91,21 @@ export function activateReview(ctx: FeatureContext): void {
   };
 
   const run = async (target: Target, arg: unknown, options: RunOptions): Promise<ReviewReport | undefined> => {
-    let input: ReviewInput;
+    let gathered: ReviewInput | undefined;
+    // A re-run (Retry, Run Fresh Review) compares with the same base without asking again.
+    let again = arg;
     try {
-      input = await gather(target, arg);
+      gathered = await gather(target, arg, (base) => {
+        again = { ...(arg && typeof arg === 'object' ? arg : {}), base };
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof NothingToReview) void vscode.window.showWarningMessage(message);
       else void vscode.window.showErrorMessage(`Deep review: ${message}`);
       return undefined;
     }
+    if (!gathered) return undefined;
+    const input = gathered;
     if (input.excluded.length) ctx.logger.info(`review: not sent (tiered.exclude): ${input.excluded.join(', ')}`);
 
     let preflight: Preflight | undefined;
@@ -107,12 +134,17 @@ export function activateReview(ctx: FeatureContext): void {
       );
     } catch (err) {
       busy.dispose();
-      if (await reportFailure(ctx, err, preflight)) return run(target, arg, options);
+      if (await reportFailure(ctx, err, preflight)) return run(target, again, options);
       return undefined;
     }
     busy.dispose();
 
-    const shown = await diagnostics.show(report);
+    comments.hideLower();
+    const shown = await diagnostics.show(report, {
+      input,
+      minConfidence: ctx.config().review.minConfidence,
+      isDismissed: (f, lines) => dismissals.isDismissed(f, lines),
+    });
     await reports.open(report);
     if (report.fromCache) {
       void vscode.window
@@ -120,11 +152,16 @@ export function activateReview(ctx: FeatureContext): void {
           `Deep review of ${input.title}: unchanged since ${new Date(report.fromCache.storedAt).toLocaleString()}, showing the cached result (no cost).`,
           'Run Fresh Review',
         )
-        .then((pick) => (pick ? run(target, arg, { fresh: true }) : undefined));
+        .then((pick) => (pick ? run(target, again, { fresh: true }) : undefined));
     } else {
-      const unknown = report.findings.length - shown;
+      const unknown = report.findings.length - shown.shown - shown.dismissed;
+      const notes = [
+        shown.dismissed ? `${shown.dismissed} dismissed earlier` : '',
+        shown.lower ? `${shown.lower} lower-confidence hidden` : '',
+        unknown ? `${unknown} in files not reviewed` : '',
+      ].filter(Boolean);
       vscode.window.setStatusBarMessage(
-        `$(checklist) Deep review: ${report.findings.length} finding(s)${unknown ? ` (${unknown} in files not reviewed)` : ''}, ${formatUsd(report.totals.costUsd)}`,
+        `$(checklist) Deep review: ${report.findings.length} finding(s)${notes.length ? ` (${notes.join(', ')})` : ''}, ${formatUsd(report.totals.costUsd)}`,
         8000,
       );
     }
@@ -139,6 +176,7 @@ export function activateReview(ctx: FeatureContext): void {
 
   subs.push(
     diagnostics,
+    comments,
     reports,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.languages.registerCodeActionsProvider('*', new ReviewQuickFixes(diagnostics), {
@@ -149,6 +187,17 @@ export function activateReview(ctx: FeatureContext): void {
     ),
     vscode.commands.registerCommand(REVIEW_COMMANDS.file, (arg?: unknown) => run('file', arg, runOptions(arg))),
     vscode.commands.registerCommand(REVIEW_COMMANDS.changes, (arg?: unknown) => run('changes', arg, runOptions(arg))),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.branch, (arg?: unknown) => run('branch', arg, runOptions(arg))),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.applyFix, (arg?: unknown) => actions.apply(arg)),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.dismiss, (arg?: unknown) => actions.dismiss(arg)),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.next, () => comments.go(1)),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.previous, () => comments.go(-1)),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.showLower, () => {
+      const n = comments.revealLower();
+      vscode.window.setStatusBarMessage(`Tiered: showing ${n} lower-confidence review finding(s)`, 4000);
+      return n;
+    }),
+    vscode.commands.registerCommand(REVIEW_COMMANDS.threadsForTests, () => comments.views()),
     vscode.commands.registerCommand(REVIEW_COMMANDS.clear, () => {
       const n = diagnostics.count;
       diagnostics.clear();

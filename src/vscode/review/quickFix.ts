@@ -1,8 +1,15 @@
 // A quick fix for each review finding that carries a replacement: it rewrites the finding's whole
-// lines, and only while they still read as they did when the review ran.
+// lines, and only while they still read as the model saw them. The comment thread's Apply Fix uses
+// the same edit (fixEdit) and says why when it refuses.
 import * as vscode from 'vscode';
 import { replacementText } from '../../core/review/track';
-import { REVIEW_SOURCE, diagnosticMessage, type FindingEntry, type ReviewDiagnostics } from './diagnostics';
+import {
+  REVIEW_SOURCE,
+  currentText,
+  diagnosticMessage,
+  type FindingEntry,
+  type ReviewDiagnostics,
+} from './diagnostics';
 
 export class ReviewQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
@@ -32,19 +39,39 @@ export class ReviewQuickFixes implements vscode.CodeActionProvider {
   }
 }
 
+/** The edit that applies a finding's replacement, or why it cannot be applied (said to the user). */
+export function fixEdit(
+  doc: vscode.TextDocument,
+  entry: FindingEntry,
+): { edit: vscode.WorkspaceEdit } | { refused: string } {
+  const { finding } = entry;
+  const lines =
+    entry.startLine === entry.endLine
+      ? `line ${entry.startLine + 1}`
+      : `lines ${entry.startLine + 1}-${entry.endLine + 1}`;
+  if (finding.replacement === undefined) return { refused: `"${finding.title}" comes with no fix to apply.` };
+  const now = currentText(doc, entry);
+  if (now === undefined || now !== entry.reviewed)
+    return {
+      refused: `The code at ${lines} is not what was reviewed any more, so the fix for "${finding.title}" could overwrite other changes. Review it again to get a fix for the code as it is now.`,
+    };
+  const range = new vscode.Range(entry.startLine, 0, entry.endLine, doc.lineAt(entry.endLine).text.length);
+  const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  // One WorkspaceEdit: one step on the undo stack.
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, range, replacementText(finding.replacement, eol));
+  return { edit };
+}
+
 export function fixFor(
   doc: vscode.TextDocument,
   entry: FindingEntry,
   diagnostic?: vscode.Diagnostic,
 ): vscode.CodeAction | undefined {
-  const { finding } = entry;
-  if (finding.replacement === undefined || entry.endLine >= doc.lineCount) return undefined;
-  const range = new vscode.Range(entry.startLine, 0, entry.endLine, doc.lineAt(entry.endLine).text.length);
-  if (doc.getText(range) !== entry.snapshot) return undefined;
-  const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const action = new vscode.CodeAction(`Apply review fix: ${finding.title}`, vscode.CodeActionKind.QuickFix);
-  action.edit = new vscode.WorkspaceEdit();
-  action.edit.replace(doc.uri, range, replacementText(finding.replacement, eol));
+  const fix = fixEdit(doc, entry);
+  if (!('edit' in fix)) return undefined;
+  const action = new vscode.CodeAction(`Apply review fix: ${entry.finding.title}`, vscode.CodeActionKind.QuickFix);
+  action.edit = fix.edit;
   if (diagnostic) action.diagnostics = [diagnostic];
   action.isPreferred = true;
   return action;
