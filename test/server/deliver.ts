@@ -31,6 +31,8 @@ export interface LoggedRequest {
   effort?: string;
   /** Reasoning tokens the reply spent (after the cap), when the model reasons. */
   reasoningTokens?: number;
+  /** Prompt tokens as billed and the part read from the prompt cache (OpenAI caching emulation only). */
+  promptUsage?: { prompt: number; cached: number };
   /** Response status once headers were sent (undefined for a hang). */
   status?: number;
   /** SSE events written (content, usage and [DONE] events alike). */

@@ -104,6 +104,12 @@ export interface Knobs {
    * continuations, tone rewrites and review JSON that fit the request. Off by default.
    */
   demo?: boolean;
+  /**
+   * OpenAI prompt caching (promptCache.ts) on the api.openai.com flavour: default on for the models
+   * that cache (gpt-4o and newer), off for other names; `true` turns it on for any model name there.
+   * When on, prompt_tokens is the o200k count of the serialised prompt.
+   */
+  promptCache?: boolean;
 }
 
 /**

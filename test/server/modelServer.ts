@@ -63,7 +63,9 @@ import {
 import { flavourBaseUrl, splitFlavour, type Flavour } from './flavours';
 import { describeInfill, infillPlan, llamaCppProps } from './llamacppRoutes';
 import { describeOpenAI, openAIError, openAIPlan, planReasoning } from './openaiRoutes';
+import { CACHING_MODELS, PromptCache, serialisePrompt, type CacheResult, type PromptCacheOptions } from './promptCache';
 import { generationRules, litellmBudgetExceeded, type Rejection } from './rules';
+import { modelFamilyId } from './rules/types';
 
 export type { LoggedRequest } from './deliver';
 export type { Flavour } from './flavours';
@@ -84,6 +86,10 @@ export interface ModelServerOptions {
   apiKeys?: string[];
   /** LiteLLM keys for /key/info; default: every bearer key, with no budget. */
   litellmKeys?: Record<string, { maxBudget: number | null; spend?: number }>;
+  /** OpenAI prompt caching emulation (promptCache.ts): retention and overflow rate. */
+  promptCache?: PromptCacheOptions;
+  /** Clock of the prompt cache (tests move it to expire entries). Default Date.now. */
+  now?: () => number;
   /** Called when an exchange ends (the CLI prints it). */
   onLog?: (entry: LoggedRequest) => void;
 }
@@ -160,6 +166,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   for (const [k, v] of Object.entries(options.litellmKeys ?? {})) spend.set(k, v.spend ?? 0);
   let shuttingDown = false;
   let nextId = 1;
+  const promptCache = new PromptCache(options.now, options.promptCache);
 
   function knobsFor(route: RouteKind, model: string): Knobs {
     const index = queue.findIndex((s) => scriptMatches(s, route, model));
@@ -292,12 +299,28 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     };
     if (sim.reasoningModel || knobs.usage?.reasoningTokens !== undefined)
       entry.reasoningTokens = planReasoning(sreq, text, sim);
+    let cache: CacheResult | undefined;
+    if (
+      flavour === 'openai' &&
+      (route === 'openai.chat' || route === 'openai.completions') &&
+      (knobs.promptCache ?? CACHING_MODELS.test(modelFamilyId(sreq.model)))
+    ) {
+      const b = (entry.body ?? {}) as { prompt_cache_key?: unknown };
+      const org = req.headers['openai-organization'];
+      cache = promptCache.serve({
+        org: typeof org === 'string' ? org : (key ?? ''),
+        model: sreq.model,
+        promptCacheKey: typeof b.prompt_cache_key === 'string' ? b.prompt_cache_key : undefined,
+        prompt: serialisePrompt(route, sreq),
+      });
+      entry.promptUsage = { prompt: cache.promptTokens, cached: cache.cachedTokens };
+    }
     const plan =
       route === 'llamacpp.infill'
         ? infillPlan(sreq, text, knobs)
         : isGemini
           ? geminiPlan(sreq, text, knobs, sim)
-          : openAIPlan(sreq, text, knobs, sim);
+          : openAIPlan(sreq, text, knobs, sim, cache);
     if (knobs.litellmCostUsd !== undefined && key) spend.set(key, (spend.get(key) ?? 0) + knobs.litellmCostUsd);
     await deliver(ex, plan, knobs);
   }

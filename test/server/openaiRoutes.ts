@@ -13,6 +13,7 @@ import {
   type ScriptRequest,
   type Simulation,
 } from './knobs';
+import type { CacheResult } from './promptCache';
 import { openRouterError, regionBody } from './rules';
 
 type Json = Record<string, unknown>;
@@ -48,14 +49,15 @@ export function describeOpenAI(
   return { ...common, prompt: messages.map((m) => m.text).join('\n'), messages };
 }
 
-function usageJson(u: ReplyUsage, knobs: Knobs, sim: Simulation, stream: boolean): Json {
+function usageJson(u: ReplyUsage, knobs: Knobs, sim: Simulation, stream: boolean, cacheOn: boolean): Json {
   const completion = u.output + u.reasoning;
   const usage: Json = {
     prompt_tokens: u.prompt,
     completion_tokens: completion,
     total_tokens: u.prompt + completion,
   };
-  if (knobs.usage?.cachedTokens !== undefined) usage.prompt_tokens_details = { cached_tokens: u.cached };
+  // api.openai.com reports cached_tokens on every response of a caching model (prompt-caching guide).
+  if (knobs.usage?.cachedTokens !== undefined || cacheOn) usage.prompt_tokens_details = { cached_tokens: u.cached };
   if (knobs.usage?.reasoningTokens !== undefined || sim.reasoningModel)
     usage.completion_tokens_details = { reasoning_tokens: u.reasoning };
   if (knobs.costUsd !== undefined) usage.cost = knobs.costUsd;
@@ -71,10 +73,25 @@ function usageJson(u: ReplyUsage, knobs: Knobs, sim: Simulation, stream: boolean
 
 let nextId = 1;
 
-export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: Simulation = NO_SIMULATION): ReplyPlan {
+/** `cache`: the prompt caching emulation's count for this request (promptCache.ts), when it applies. */
+export function openAIPlan(
+  req: ScriptRequest,
+  text: string,
+  knobs: Knobs,
+  sim: Simulation = NO_SIMULATION,
+  cache?: CacheResult,
+): ReplyPlan {
   const { pieces, reasoning, capped } = applyCap(tokenize(text), req.maxTokens, sim.reasoning, sim.inCap);
   const finish = capped ? 'length' : 'stop';
-  const usage = replyUsage(req.prompt, pieces.join(''), knobs.usage, reasoning);
+  const scripted = cache
+    ? {
+        ...knobs.usage,
+        promptTokens: knobs.usage?.promptTokens ?? cache.promptTokens,
+        cachedTokens: knobs.usage?.cachedTokens ?? cache.cachedTokens,
+      }
+    : knobs.usage;
+  const usage = replyUsage(req.prompt, pieces.join(''), scripted, reasoning);
+  const cacheOn = cache !== undefined;
   const b = obj(req.body);
   // OpenRouter always ends a stream with usage; include_usage is deprecated there (usage-accounting docs).
   const includeUsage = obj(b.stream_options).include_usage === true || sim.flavour === 'openrouter';
@@ -120,7 +137,7 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: 
     tail: () => {
       const out = [chat ? chunk({ delta: {}, finish_reason: finish }) : chunk({ text: '', finish_reason: finish })];
       if (includeUsage && sendUsage)
-        out.push(JSON.stringify({ ...base, choices: [], usage: usageJson(usage, knobs, sim, true) }));
+        out.push(JSON.stringify({ ...base, choices: [], usage: usageJson(usage, knobs, sim, true, cacheOn) }));
       out.push('[DONE]');
       return out;
     },
@@ -135,7 +152,7 @@ export function openAIPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: 
           }
         : { index: 0, text, logprobs: null, finish_reason: finish };
       const reply: Json = { ...base, object: chat ? 'chat.completion' : 'text_completion', choices: [choice] };
-      if (sendUsage) reply.usage = usageJson(usage, knobs, sim, false);
+      if (sendUsage) reply.usage = usageJson(usage, knobs, sim, false, cacheOn);
       return reply;
     },
   };

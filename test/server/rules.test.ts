@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEFAULT_REASONING, faults, startModelServer, type ModelServer } from './modelServer';
+import { o200k, serialisePrompt } from './promptCache';
 
 type Json = Record<string, unknown>;
 
@@ -154,10 +155,15 @@ describe('strict server: OpenAI (api.openai.com)', () => {
     const choice = (r.body.choices as Json[])[0]!;
     assert.equal((choice.message as Json).content, '');
     assert.equal(choice.finish_reason, 'length');
+    // gpt-5-mini caches prompts (promptCache.ts): o200k count of the serialised prompt, cached_tokens 0.
+    const prompt = o200k(
+      serialisePrompt('openai.chat', { messages: [{ role: 'user', text: 'complete this' }] }),
+    ).length;
     assert.deepEqual(r.body.usage, {
-      prompt_tokens: 4,
+      prompt_tokens: prompt,
       completion_tokens: 128,
-      total_tokens: 132,
+      total_tokens: prompt + 128,
+      prompt_tokens_details: { cached_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 128 },
     });
     const minimal = await call(url, chat('gpt-5-mini', { max_completion_tokens: 128, reasoning_effort: 'minimal' }));
