@@ -47,9 +47,40 @@ interface Scan {
   depth: number;
 }
 
-/** Bracket scan that skips string literals (roughly: quotes end at their line for ' and "). */
-function scanBrackets(text: string, suffixFirst: string): Scan {
+/**
+ * Openers of the cursor's line still open at the cursor and not closed by the closers that follow
+ * it on the line: the only prefix brackets a one-line suggestion may close.
+ */
+function openOnLine(linePrefix: string, lineSuffix: string): string[] {
+  const open: string[] = [];
+  let quote = '';
+  for (let i = 0; i < linePrefix.length; i++) {
+    const c = linePrefix[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (OPEN[c]) open.push(c);
+    else if (CLOSE[c] && open[open.length - 1] === CLOSE[c]) open.pop();
+  }
+  for (const c of lineSuffix.replace(/\s/g, '')) {
+    if (!CLOSE[c] || open[open.length - 1] !== CLOSE[c]) break;
+    open.pop();
+  }
+  return open;
+}
+
+/**
+ * Bracket scan that skips string literals (roughly: quotes end at their line for ' and "). With
+ * `free` (openOnLine), a closer that matches nothing the text opened must close one of those, or
+ * start a line (closing a block from above); otherwise it closes more than the suggestion opened,
+ * and the text is cut before it (Continue's stopOnUnmatchedClosingBracket:
+ * https://github.com/continuedev/continue/blob/main/core/autocomplete/filtering/BracketMatchingService.ts).
+ */
+function scanBrackets(text: string, suffixFirst: string, free?: string[], lineStartBlank = true): Scan {
   const stack: string[] = [];
+  const outer = free ? [...free] : undefined;
+  let lineStart = lineStartBlank;
   const depthAtLineEnd: number[] = [];
   let depth = 0;
   let quote = '';
@@ -58,8 +89,11 @@ function scanBrackets(text: string, suffixFirst: string): Scan {
     if (c === '\n') {
       depthAtLineEnd.push(depth);
       if (quote !== '`') quote = '';
+      lineStart = true;
       continue;
     }
+    const atLineStart = lineStart;
+    if (c !== ' ' && c !== '\t') lineStart = false;
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
@@ -76,6 +110,9 @@ function scanBrackets(text: string, suffixFirst: string): Scan {
       } else if (suffixFirst === c) {
         // Closes a bracket of the prefix that the text after the cursor already closes.
         return { cutAt: i, depthAtLineEnd, depth };
+      } else if (outer) {
+        if (outer[outer.length - 1] === CLOSE[c]) outer.pop();
+        else if (!atLineStart) return { cutAt: i, depthAtLineEnd, depth };
       }
       depth--;
     }
@@ -107,9 +144,12 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
     // Stop where the text after the cursor resumes, unless that line closes a block we opened.
     let depth = 0;
     for (let i = 0; i < completeLines; i++) {
-      // Line 0 counts only when the cursor's line is blank so far (a whole line repeated).
+      // Line 0 counts only when the cursor's line is blank so far (a whole line repeated), or
+      // when it completes the cursor's line into the one the suffix resumes with (llama.vscode's
+      // shouldDiscardSuggestion: https://github.com/ggml-org/llama.vscode/blob/master/src/completion.ts).
       const whole = i > 0 || ctx.linePrefix.trim() === '';
-      if (whole && depth <= 0 && lines[i]!.trim() === resume) {
+      const repeats = whole ? lines[i]!.trim() === resume : (ctx.linePrefix + lines[0]!).trim() === resume;
+      if (depth <= 0 && repeats) {
         lines = lines.slice(0, i);
         final = true;
         break;
@@ -124,7 +164,12 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   text = lines.join('\n');
 
   // Only a closer on the cursor's own line is certain to be the one the suggestion repeats.
-  const scan = scanBrackets(text, lineSuffix.trimStart()[0] ?? '');
+  const scan = scanBrackets(
+    text,
+    lineSuffix.trimStart()[0] ?? '',
+    openOnLine(ctx.linePrefix, lineSuffix),
+    ctx.linePrefix.trim() === '',
+  );
   if (scan.cutAt >= 0) {
     text = text.slice(0, scan.cutAt);
     final = true;

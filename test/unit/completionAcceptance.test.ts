@@ -1,0 +1,73 @@
+// The learned acceptance model (core/completion/acceptance.ts): permissive at first, moved by the
+// user's own outcomes, small and safe to persist.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AcceptanceModel, acceptanceFeatures } from '../../src/core/completion';
+import { FEATURES, type PlaceFeatures } from '../../src/core/completion/acceptance';
+
+const place = (over: Partial<PlaceFeatures> = {}): PlaceFeatures => ({
+  linePrefix: '  const total = ',
+  lineSuffix: '',
+  languageId: 'typescript',
+  blockStart: false,
+  ...over,
+});
+
+describe('acceptance model', () => {
+  test('starts permissive and cold', () => {
+    const m = new AcceptanceModel();
+    const p = m.predict(acceptanceFeatures(place()));
+    assert.ok(Math.abs(p - 0.9) < 1e-9, `p=${p}`);
+    assert.equal(m.warm, false);
+  });
+
+  test('learning moves the probability, per kind of place', () => {
+    const m = new AcceptanceModel({ warmup: 10 });
+    const afterDot = acceptanceFeatures(place({ linePrefix: '  this.' }));
+    const blockStart = acceptanceFeatures(place({ linePrefix: '  ', blockStart: true }));
+    for (let i = 0; i < 200; i++) {
+      m.learn(afterDot, false);
+      m.learn(blockStart, true);
+    }
+    assert.ok(m.warm);
+    assert.ok(m.predict(afterDot) < 0.15, `after "." p=${m.predict(afterDot)}`);
+    assert.ok(m.predict(blockStart) > 0.6, `block start p=${m.predict(blockStart)}`);
+  });
+
+  test('the features tell the cursor apart', () => {
+    const a = acceptanceFeatures(place({ linePrefix: 'foo.' }));
+    const b = acceptanceFeatures(place({ linePrefix: 'foo(' }));
+    const c = acceptanceFeatures(place({ lastOutcome: 'rejected' }));
+    const d = acceptanceFeatures(place({ languageId: 'python' }));
+    assert.equal(a.length, FEATURES);
+    assert.notDeepEqual(a, b);
+    assert.notDeepEqual(acceptanceFeatures(place()), c);
+    assert.notDeepEqual(acceptanceFeatures(place()), d);
+    // Time since the last accept: a recent accept is a smaller value than "never".
+    const TIME = 1 + 11 + 3 + 8;
+    assert.ok(acceptanceFeatures(place({ sinceAcceptMs: 1000 }))[TIME]! < acceptanceFeatures(place())[TIME]!);
+  });
+
+  test('round-trips through JSON; a foreign or broken state gives a fresh model', () => {
+    const m = new AcceptanceModel();
+    const x = acceptanceFeatures(place());
+    for (let i = 0; i < 30; i++) m.learn(x, i % 3 === 0);
+    const json = JSON.parse(JSON.stringify(m.toJSON())) as unknown;
+    const back = AcceptanceModel.fromJSON(json);
+    assert.equal(back.seen, 30);
+    assert.ok(Math.abs(back.predict(x) - m.predict(x)) < 1e-3);
+    assert.ok(JSON.stringify(m.toJSON()).length < 1024, 'small enough for globalState');
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      { v: 2 },
+      { v: 1, w: [1, 2], n: 3 },
+      { v: 1, w: new Array(FEATURES).fill(NaN), n: 1 },
+    ]) {
+      const fresh = AcceptanceModel.fromJSON(bad);
+      assert.equal(fresh.seen, 0);
+      assert.ok(Math.abs(fresh.predict(x) - 0.9) < 1e-9);
+    }
+  });
+});

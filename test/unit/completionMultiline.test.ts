@@ -1,0 +1,108 @@
+// Multi-line only where a whole block is expected (core/completion/multiline.ts), and the
+// post-processing rules that keep a suggestion's brackets balanced and stop where the suffix resumes.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  CompletionEngine,
+  VirtualTime,
+  atEmptyBlock,
+  flushPromises,
+  postProcess,
+  wantsMultiline,
+} from '../../src/core/completion';
+import type { CompletionInput, SourceRequest, SourceResult } from '../../src/core/completion';
+
+/** Splits `doc` at `|` into [prefix, suffix]. */
+const split = (doc: string): [string, string] => {
+  const i = doc.indexOf('|');
+  return [doc.slice(0, i), doc.slice(i + 1)];
+};
+const multi = (doc: string): boolean => wantsMultiline(...split(doc));
+
+describe('multi-line decision', () => {
+  test('an empty block after an opener: multi-line', () => {
+    assert.equal(multi('function f(a) {\n  |\n}\n'), true);
+    assert.equal(multi('if (a) {|\n}\n'), true, 'at the end of the opener line');
+    assert.equal(multi('if (a) {|}\n'), true, 'with only its closer after the cursor');
+    assert.equal(multi('const g = (x) =>\n  |\n'), true);
+    assert.equal(multi('def f(a):\n    |\n\ndef g():\n    pass\n'), true, 'Python block header');
+  });
+
+  test('a new line after a signature (brace on the next line, or none yet): multi-line', () => {
+    assert.equal(multi('public void Run(int a)\n|\n'), true);
+    assert.equal(multi('export async function load(path: string): Promise<void>\n|'), true);
+  });
+
+  test('a block that already has a body: one more line only', () => {
+    assert.equal(multi('function f(a) {\n  |\n  return a;\n}\n'), false);
+    assert.equal(multi('def f(a):\n    |\n    return a\n'), false);
+  });
+
+  test('mid-expression, mid-line, in a line comment, after a plain statement: one line', () => {
+    assert.equal(multi('const x = foo(|\n'), false, "a call's ( is not a block");
+    assert.equal(multi('const x = |a + b;\n'), false);
+    assert.equal(multi('// explain {|\n'), false);
+    assert.equal(multi('function f() {\n  x();\n  |\n}\n'), false);
+    assert.equal(multi('  const a = {\n    b: 1,\n    |\n  };\n'), false, 'object with entries');
+    assert.equal(multi('label:\n  |\n  next();\n'), false, 'a C label is not a block header');
+  });
+
+  test('atEmptyBlock is also the acceptance feature', () => {
+    assert.equal(atEmptyBlock(...split('class A {\n  |\n}\n')), true);
+    assert.equal(atEmptyBlock(...split('a();\n|\nb();\n')), false);
+  });
+});
+
+describe('the engine passes the decision to post-processing and the prompt', () => {
+  async function served(doc: string, answer: string): Promise<{ text?: string; req: SourceRequest }> {
+    const time = new VirtualTime(0);
+    let req: SourceRequest | undefined;
+    const engine = new CompletionEngine({
+      source: (r): Promise<SourceResult> => {
+        req = r;
+        return Promise.resolve({ text: answer });
+      },
+      clock: time,
+      timers: time,
+      config: () => ({ prefixTokens: 1200, suffixTokens: 300, maxLines: 8 }),
+      policy: { debounce: 0 },
+    });
+    const [prefix, suffix] = split(doc);
+    const input: CompletionInput = { docKey: 'd', prefix, suffix, offset: prefix.length, languageId: 'typescript' };
+    const p = engine.complete(input, new AbortController().signal);
+    await time.advance(0);
+    await flushPromises();
+    return { text: (await p)?.text, req: req! };
+  }
+
+  test('an empty block keeps several lines; a line after a statement keeps one', async () => {
+    const body = 'const a = 1;\nreturn a;';
+    const block = await served('function f() {\n  |\n}\n', body);
+    assert.equal(block.text, body);
+    assert.equal(block.req.multiline, true);
+    const line = await served('function f() {\n  x();\n  |\n}\n', body);
+    assert.equal(line.text, 'const a = 1;');
+    assert.equal(line.req.multiline, false);
+  });
+});
+
+describe('post-processing: brackets and the resuming suffix', () => {
+  const ctx = (linePrefix: string, suffix: string, maxLines = 1) => ({ linePrefix, suffix, maxLines });
+
+  test('stops before a closer that closes more than the suggestion and its line opened', () => {
+    // The line opened one "(": the second ")" would close a bracket of an earlier line.
+    assert.equal(postProcess('b, c));', ctx('  foo(a, ', '\n')).text, 'b, c)');
+    assert.equal(postProcess('x]', ctx('  y = ', '\n')).text, 'x');
+    // Closers of brackets the suggestion or the line opened are kept.
+    assert.equal(postProcess('bar(1), 2)', ctx('foo(', '\n')).text, 'bar(1), 2)');
+    // A closer at the start of a line closes a block from above: kept.
+    assert.equal(postProcess('}', ctx('  ', '\n  return 1;\n}\n', 8)).text, '}');
+    assert.equal(postProcess('\n  }', ctx('    run();', '\n  return 1;\n}\n', 8)).text, '\n  }');
+  });
+
+  test('a first line that completes the cursor line into the line where the suffix resumes is dropped', () => {
+    const suffix = '\n  const x = 1;\n  return x;\n';
+    assert.equal(postProcess(' = 1;', ctx('  const x', suffix)).text, '');
+    assert.equal(postProcess(' = 2;', ctx('  const x', suffix)).text, ' = 2;');
+  });
+});
