@@ -101,14 +101,13 @@ export function heldWindowPrefix(
   previousStart?: number,
 ): { text: string; start: number } {
   const base = cursor - prefix.length;
-  if (previousStart !== undefined && previousStart >= base && previousStart <= cursor) {
+  // The whole prefix fits: nothing to cut (its start is the file's or the edge's).
+  if (estimateTextTokens(prefix) <= tokens) return { text: prefix, start: base };
+  if (previousStart !== undefined && previousStart > base && previousStart <= cursor) {
     const rel = previousStart - base;
-    const lineStart = rel === 0 ? base === 0 : prefix[rel - 1] === '\n';
-    if (lineStart && estimateTextTokens(prefix.slice(rel)) <= tokens)
+    if (prefix[rel - 1] === '\n' && estimateTextTokens(prefix.slice(rel)) <= tokens)
       return { text: prefix.slice(rel), start: previousStart };
   }
-  // The whole prefix fits: nothing to hold (its start is the file's or the edge's).
-  if (estimateTextTokens(prefix) <= tokens) return { text: prefix, start: base };
   const text = windowPrefix(prefix, Math.max(1, tokens - Math.floor(tokens / 4)));
   return { text, start: cursor - text.length };
 }

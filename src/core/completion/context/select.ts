@@ -83,8 +83,9 @@ function definitionCandidates(material: ContextMaterial, input: CompletionInput,
     const key = `definition:${d.path}:${d.line}`;
     if (!d.text.trim() || seen.has(key) || window.includes(d.text)) continue;
     seen.add(key);
-    // Signature first: a long body is cut to half the budget.
-    const text = headLines(d.path, d.text, Math.floor(budget / 2));
+    // Signature first: a long body is cut to half the budget (to all of it when not even its
+    // first line fits in half: a small budget is best spent on the definition).
+    const text = headLines(d.path, d.text, Math.floor(budget / 2)) || headLines(d.path, d.text, budget);
     if (!text) continue;
     out.push({ c: { item: { kind: 'definition', path: d.path, text, key } }, use: lastUse(input.prefix, d.symbol) });
   }
