@@ -123,6 +123,8 @@ export const inlineSchema = z.strictObject({
   timeoutMs: z.number().int().min(500).max(60_000).default(6000),
   /** p90 time to first token the lite primary must meet before inline moves down its chain. */
   latencyTargetMs: z.number().int().min(100).max(10_000).default(800),
+  /** Learned chance of acceptance below which an automatic request is not sent (0 = off; Alt+\ always asks). */
+  acceptThreshold: z.number().min(0).max(0.9).default(0.15),
 });
 
 export const toneSchema = z.strictObject({
