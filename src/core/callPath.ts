@@ -361,6 +361,7 @@ export class CallPath implements CallRunner {
     await budget.settle(base.id, record);
     logger.info(formatCallLine(record));
     this.deps.observe?.(record);
+    spec.onRecord?.(record);
     if (failure) throw failure;
     return {
       text,

@@ -50,6 +50,11 @@ export interface CallSpec {
    * review); default: the command.
    */
   reasoning?: string;
+  /**
+   * Told of every billed attempt's ledger record (retries and fallbacks included, failed ones
+   * too), after it is written: a deep review that fails adds up what its calls cost.
+   */
+  onRecord?(record: LedgerRecord): void;
 }
 
 export interface CallResult {

@@ -6,10 +6,11 @@ import type { CallResult, CallRunner, CallSpec, RequestBody } from '../calls';
 import type { TieredConfig } from '../config';
 import { TieredError } from '../errors';
 import { route, type ResolvedModel } from '../router';
-import type { ChatMessage, Clock, JsonSchemaSpec, Logger, TierId } from '../types';
+import type { ChatMessage, Clock, JsonSchemaSpec, LedgerRecord, Logger, TierId } from '../types';
 import { estimateTextTokens } from '../usage';
 import { ResultCache, reviewCacheKey } from './cache';
 import { chunkFiles } from './chunking';
+import { ReviewFailedError, ReviewJsonError, reviewError, type ReviewError } from './failure';
 import {
   FINDINGS_SCHEMA_VERSION,
   findingsJsonSchema,
@@ -114,24 +115,77 @@ export interface LiteReview {
 const json = (schema: Parameters<typeof jsonSchemaFor>[2], name: string) => (m: ResolvedModel) =>
   jsonSchemaFor(m.providerConfig.kind, name, schema);
 
+/** What a review has done so far: on a failure, the attempt the user is shown. */
+interface Attempt {
+  started: number;
+  key: string;
+  tier: TierId;
+  model: string;
+  stages: StageRecord[];
+  decisions: string[];
+}
+
+/**
+ * Runs one review. A failure after the input was accepted throws ReviewFailedError (same reason and
+ * message as the cause) carrying the attempt: its stages, failed calls included, and their cost.
+ */
 export async function runReview(
   deps: ReviewDeps,
   input: ReviewInput,
   options: ReviewOptions = {},
 ): Promise<ReviewReport> {
-  const { logger, clock } = deps;
-  const config = deps.config();
-  const started = clock.now();
-  const progress = options.onProgress ?? (() => undefined);
   if (input.files.length === 0) {
     const why = input.excluded.length ? ` (${input.excluded.length} excluded by \`tiered.exclude\`)` : '';
     throw new TieredError('config', `Nothing to review${why}.`);
   }
+  const attempt: Attempt = { started: deps.clock.now(), key: '', tier: '', model: '', stages: [], decisions: [] };
+  try {
+    return await reviewOnce(deps, input, options, attempt);
+  } catch (err) {
+    if (!TieredError.is(err)) throw err;
+    const failed: ReviewReport & { error: ReviewError } = {
+      key: attempt.key,
+      kind: input.kind,
+      title: input.title,
+      startedAt: new Date(attempt.started).toISOString(),
+      elapsedMs: deps.clock.now() - attempt.started,
+      model: attempt.model,
+      tier: attempt.tier,
+      summary: '',
+      findings: [],
+      files: input.files.map((f) => ({ path: f.path, uri: f.uri })),
+      excluded: input.excluded,
+      ...(input.skipped?.length ? { skipped: input.skipped } : {}),
+      stages: attempt.stages,
+      totals: sumStages(attempt.stages),
+      decisions: attempt.decisions,
+      error: reviewError(err),
+    };
+    deps.logger.warn(
+      `review: ${input.title}: failed (${err.reason}) after ${attempt.stages.length} billed call(s), ${formatUsd(failed.totals.costUsd)}`,
+    );
+    throw new ReviewFailedError(err, failed);
+  }
+}
+
+async function reviewOnce(
+  deps: ReviewDeps,
+  input: ReviewInput,
+  options: ReviewOptions,
+  attempt: Attempt,
+): Promise<ReviewReport> {
+  const { logger, clock } = deps;
+  const config = deps.config();
+  const started = attempt.started;
+  const progress = options.onProgress ?? (() => undefined);
 
   const rendered = renderInput(input.files);
   const localTokens = estimateTextTokens(rendered) + 400;
   const plan = planReview(localTokens, config);
   const key = cacheKeyFor(config, input, rendered, plan);
+  attempt.key = key;
+  attempt.tier = plan.reviewTier;
+  attempt.model = route(config, REVIEW_COMMAND, plan.reviewTier).chain[0]!.id;
 
   if (deps.cache && !options.fresh) {
     const hit = await deps.cache.get(key);
@@ -175,8 +229,9 @@ export async function runReview(
   }
 
   // --- stages -------------------------------------------------------------------------------------
-  const stages: StageRecord[] = [];
-  const decisions = [plan.reason];
+  const stages = attempt.stages;
+  const decisions = attempt.decisions;
+  decisions.push(plan.reason);
   let reviewBuild: CallSpec['build'] | undefined;
   const call = async (stage: StageRecord['stage'], spec: Omit<CallSpec, 'command' | 'signal'>): Promise<CallResult> => {
     // Streamed size in the progress text: the user sees the review is alive, not stuck.
@@ -195,6 +250,7 @@ export async function runReview(
           }
         : undefined;
     if (stage === 'review') reviewBuild ??= spec.build;
+    if (stage === 'review' || stage === 'repair') attempt.tier = spec.tier ?? attempt.tier;
     const result = await deps.runner.run({
       // Each stage thinks at its own level (`tiered.reasoning.triage|extract|review`).
       reasoning: stage,
@@ -203,7 +259,16 @@ export async function runReview(
       signal: options.signal,
       escalate: false,
       ...(onText ? { onText } : {}),
+      // A failed call that was billed (a cut stream, a rejected repair, a retried timeout) is part
+      // of what the review cost: counted in the stages with its outcome.
+      onRecord: (r) => {
+        if (r.outcome !== 'ok' && r.outcome !== 'refused' && billed(r)) stages.push(failedStage(stage, r));
+      },
     });
+    if (stage === 'review' || stage === 'repair') {
+      attempt.tier = result.tier;
+      attempt.model = result.model.id;
+    }
     stages.push({
       stage,
       tier: result.tier,
@@ -382,15 +447,32 @@ async function callJson<T>(call: Caller, logger: Logger, c: JsonCall<T>): Promis
   }
   const error = again.ok ? 'no answer' : again.error;
   logger.error(`review: ${stage} answer from ${first.model.id} still ${error} after one repair. Raw answer:\n${raw}`);
-  throw new TieredError(
-    'invalidResponse',
-    `The ${tier} model (${first.model.id}) did not return valid review JSON, even after one repair attempt (${error}). ` +
-      'The raw answer is in the Tiered output log.',
+  // Plain words for the user; what was wrong with the JSON and the raw answer are in the log.
+  throw new ReviewJsonError(
+    `The ${tier} model (${first.model.id}) did not return valid review JSON, even after one repair attempt. ` +
+      'The raw answer and what was wrong with it are in the Tiered output log.',
   );
 }
 
 function reviewBody(messages: ChatMessage[], m: ResolvedModel): RequestBody {
   return { messages, maxOutputTokens: m.maxOutputTokens, jsonSchema: findingsJsonSchema(m.providerConfig.kind) };
+}
+
+const billed = (r: LedgerRecord) => r.costUsd > 0 || r.inputTokens > 0 || r.outputTokens > 0;
+
+function failedStage(stage: StageRecord['stage'], r: LedgerRecord): StageRecord {
+  return {
+    stage,
+    tier: r.tier,
+    model: r.model,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    reasoningTokens: r.reasoningTokens,
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    outcome: r.outcome === 'cancelled' ? 'cancelled' : 'error',
+    ...(r.reason ? { reason: r.reason } : {}),
+  };
 }
 
 /** The same file split over several chunks comes back as one summary. */

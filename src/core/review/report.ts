@@ -2,6 +2,7 @@
 // what each stage cost, and the Markdown report opened beside the editor.
 import { formatUsd, moneyTable, sumUsd } from '../money/format';
 import type { ReviewKind } from './input';
+import type { ReviewError } from './failure';
 import type { Finding } from './findings';
 
 export { formatUsd }; // the one money formatter (src/core/money/format.ts), for the review's callers
@@ -15,6 +16,9 @@ export interface StageRecord {
   reasoningTokens: number;
   costUsd: number;
   latencyMs: number;
+  /** Set for a billed call that failed (a cut stream, an answer rejected after its repair). */
+  outcome?: 'error' | 'cancelled';
+  reason?: string;
 }
 
 export interface ReportedFinding extends Finding {
@@ -43,6 +47,8 @@ export interface ReviewReport {
   decisions: string[];
   /** Set when this report came from the cache (no call, no cost). */
   fromCache?: { storedAt: string };
+  /** Set when the review failed: this report is the attempt (its stages and cost), without findings. */
+  error?: ReviewError;
 }
 
 export function sumStages(stages: StageRecord[]): ReviewReport['totals'] {

@@ -3,12 +3,17 @@
 import * as vscode from 'vscode';
 import { TieredError } from '../../core/errors';
 import type { Preflight } from '../../core/review/engine';
+import { ReviewFailedError, attemptCost, failureMessage } from '../../core/review/failure';
+import type { ReviewReport } from '../../core/review/report';
 import { formatUsd, moneyTable } from '../../core/money/format';
 import type { FeatureContext } from '../featureContext';
 
 export const RUN_REVIEW = 'Run Review';
 export const RAISE_CAP = "Raise Today's Cap";
 export const OPEN_COST_PANEL = 'Open Cost Panel';
+export const RETRY = 'Retry';
+export const SHOW_LOG = 'Show Log';
+export const SHOW_REPORT = 'Show Report';
 
 export function confirmText(p: Preflight, title: string): { message: string; detail: string } {
   const review = p.stages.find((s) => s.stage === 'review');
@@ -46,17 +51,22 @@ export function suggestedRaise(p: Preflight | undefined): number {
   return Math.max(0.5, Math.ceil(short * 100) / 100);
 }
 
-/** Shows a failed review's reason with the action that fixes it; resolves true when the user wants to run it again. */
+/**
+ * Shows a failed review's reason in plain words, what the attempt cost, and the action that helps;
+ * resolves true when the user wants to run it again. `openReport` opens the failed attempt's report.
+ */
 export async function reportFailure(
   ctx: FeatureContext,
   err: unknown,
   preflight: Preflight | undefined,
+  openReport?: (attempt: ReviewReport) => unknown,
 ): Promise<boolean> {
   if (!TieredError.is(err)) {
     ctx.logger.error(`review: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void showLog(await vscode.window.showErrorMessage(`Deep review failed: ${String(err)}`, 'Show Log'));
+    void showLog(await vscode.window.showErrorMessage(`Deep review failed: ${String(err)}`, SHOW_LOG));
     return false;
   }
+  const attempt = err instanceof ReviewFailedError ? err.attempt : undefined;
   switch (err.reason) {
     case 'budget': {
       const pick = await vscode.window.showErrorMessage(err.message, RAISE_CAP, OPEN_COST_PANEL);
@@ -72,9 +82,13 @@ export async function reportFailure(
       return again === 'Run Review Again';
     }
     case 'cancelled': {
-      const before = /nothing was spent/.test(err.message);
+      const spent = attempt ? attempt.stages.length > 0 : !/nothing was spent/.test(err.message);
       void vscode.window.showInformationMessage(
-        before ? err.message : 'Deep review cancelled. The tokens already used are billed and shown in the ledger.',
+        !spent
+          ? err.message
+          : attempt
+            ? `Deep review cancelled. The calls already made cost ${attemptCost(attempt)}; they are in the ledger.`
+            : 'Deep review cancelled. The tokens already used are billed and shown in the ledger.',
       );
       return false;
     }
@@ -88,14 +102,27 @@ export async function reportFailure(
       if (pick) void vscode.commands.executeCommand('tiered.setApiKey');
       return false;
     }
-    default:
-      void showLog(await vscode.window.showErrorMessage(`Deep review failed: ${err.message}`, 'Show Log'));
-      return false;
+    default: {
+      if (!attempt) {
+        void showLog(await vscode.window.showErrorMessage(`Deep review failed: ${err.message}`, SHOW_LOG));
+        return false;
+      }
+      // Plain words and the cost; the technical detail is in the report and the log.
+      const pick = await vscode.window.showErrorMessage(
+        failureMessage(attempt),
+        RETRY,
+        SHOW_LOG,
+        ...(openReport ? [SHOW_REPORT] : []),
+      );
+      if (pick === SHOW_REPORT) void openReport?.(attempt);
+      showLog(pick);
+      return pick === RETRY;
+    }
   }
 }
 
 function showLog(pick: string | undefined): void {
-  if (pick === 'Show Log') void vscode.commands.executeCommand('tiered.showLog');
+  if (pick === SHOW_LOG) void vscode.commands.executeCommand('tiered.showLog');
 }
 
 async function askAmount(suggested: number): Promise<number | undefined> {

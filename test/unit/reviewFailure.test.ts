@@ -1,0 +1,199 @@
+// A failed deep review tells the truth: through the real call path, budget, ledger and OpenAI
+// adapter against the local model server, the review throws ReviewFailedError whose attempt holds
+// every billed call (failed ones included) and exactly their cost as the ledger has it, with the
+// error in plain words (no raw JSON parse error); the message says what happened and what it cost.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Budget } from '../../src/core/budget';
+import { CallPath } from '../../src/core/callPath';
+import { parseConfig, type TieredConfig } from '../../src/core/config';
+import { localDay } from '../../src/core/day';
+import { TieredError } from '../../src/core/errors';
+import { readRange } from '../../src/core/ledger';
+import { formatUsd, sumUsd } from '../../src/core/money/format';
+import { PriceBook } from '../../src/core/prices';
+import { runReview } from '../../src/core/review/engine';
+import {
+  ReviewFailedError,
+  ReviewJsonError,
+  attemptCost,
+  failureMessage,
+  reviewError,
+} from '../../src/core/review/failure';
+import type { ReviewInput } from '../../src/core/review/input';
+import { silentLogger, systemClock } from '../../src/core/types';
+import { createModelClient } from '../../src/providers';
+import { startModelServer, type ModelServer } from '../server/modelServer';
+
+describe('a failed review: the attempt, its cost and its words', () => {
+  let server: ModelServer;
+  let dir: string;
+  let config: TieredConfig;
+  let calls: CallPath;
+  let raw: Record<string, unknown>;
+
+  before(async () => {
+    server = await startModelServer();
+    dir = mkdtempSync(join(tmpdir(), 'tiered-review-failure-'));
+    raw = {
+      providers: [{ id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl }],
+      models: {
+        lite: {
+          provider: 'local',
+          model: 'gpt-lite',
+          tier: 'lite',
+          maxOutputTokens: 800,
+          price: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
+        },
+        pro: {
+          provider: 'local',
+          model: 'gpt-pro',
+          tier: 'pro',
+          maxOutputTokens: 1000,
+          price: { inputPerMTok: 1, outputPerMTok: 10 },
+        },
+      },
+      tiers: { lite: ['lite'], pro: ['pro'] },
+      review: { retries: 1 },
+    };
+    const parsed = parseConfig(raw);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+    config = parsed.config;
+    const budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
+    calls = new CallPath({
+      config: () => config,
+      budget,
+      pricing: new PriceBook(),
+      client: async (m) => createModelClient(m.providerConfig, 'k'),
+      clock: systemClock,
+      logger: silentLogger,
+      windowId: 'w',
+      sleep: async () => undefined, // retry backoff without waiting
+    });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const input: ReviewInput = {
+    kind: 'file',
+    title: 'a.ts',
+    files: [{ path: 'src/a.ts', uri: 'file:///w/src/a.ts', text: 'export const x = 1 == y;\n', firstLine: 1 }],
+    excluded: ['.env'],
+  };
+  const records = () => readRange(dir, localDay(), localDay()).records.filter((r) => r.command === 'review');
+  const review = () =>
+    runReview({ runner: calls, config: () => config, logger: silentLogger, clock: systemClock }, input);
+  const failure = async (): Promise<ReviewFailedError> => {
+    try {
+      await review();
+    } catch (err) {
+      assert.ok(err instanceof ReviewFailedError, String(err));
+      return err;
+    }
+    assert.fail('the review should have failed');
+  };
+
+  test('invalid JSON after the repair: both calls in the attempt, the ledger cost exactly, plain words', async () => {
+    server.setModelKnobs('gpt-pro', { text: () => 'Sure! Here is my review: {"summary": ' });
+    const before = records().length;
+    const err = await failure();
+    const added = records().slice(before);
+
+    // Callers deciding by reason see the same reason as before.
+    assert.ok(TieredError.is(err, 'invalidResponse'));
+    const { attempt } = err;
+    assert.deepEqual(
+      attempt.stages.map((s) => [s.stage, s.outcome ?? 'ok']),
+      [
+        ['review', 'ok'],
+        ['repair', 'error'],
+      ],
+    );
+    assert.match(attempt.stages[1]!.reason ?? '', /invalid review JSON/);
+    assert.equal(attempt.totals.costUsd, sumUsd(added.map((r) => r.costUsd)));
+    assert.ok(attempt.totals.costUsd > 0);
+    assert.equal(attempt.model, 'pro');
+    assert.equal(attempt.tier, 'pro');
+    assert.deepEqual(attempt.excluded, ['.env']);
+    assert.equal(attempt.findings.length, 0);
+
+    assert.equal(attempt.error.what, "the model's answer was not valid review JSON, even after one repair");
+    // No parse error text reaches the user: it is in the log with the raw answer.
+    assert.doesNotMatch(err.message, /Unexpected|position|JSON at|schema \(/);
+    const message = failureMessage(attempt);
+    assert.equal(
+      message,
+      `Deep review of a.ts failed: the model's answer was not valid review JSON, even after one repair. ` +
+        `It cost ${formatUsd(attempt.totals.costUsd)} over 2 calls.`,
+    );
+  });
+
+  test('a stream cut on every try: each billed retry is in the attempt and its cost', async () => {
+    server.setModelKnobs('gpt-pro', { text: 'x '.repeat(400), fault: { kind: 'cut', afterChunks: 3 } });
+    const before = records().length;
+    const err = await failure();
+    const added = records().slice(before);
+    server.reset();
+
+    assert.ok(added.length >= 2, 'one try and one retry reached the server');
+    assert.ok(added.every((r) => r.outcome === 'error'));
+    const { attempt } = err;
+    assert.equal(attempt.stages.length, added.filter((r) => r.costUsd > 0 || r.outputTokens > 0).length);
+    assert.ok(attempt.stages.every((s) => s.stage === 'review' && s.outcome === 'error'));
+    assert.equal(attempt.totals.costUsd, sumUsd(added.map((r) => r.costUsd)));
+    assert.equal(attempt.error.reason, err.reason);
+    assert.match(
+      failureMessage(attempt),
+      new RegExp(`It cost \\${formatUsd(attempt.totals.costUsd)} over \\d calls\\.$`),
+    );
+  });
+
+  test('refused before sending: an attempt with no call and nothing spent', async () => {
+    const tight = parseConfig({ ...raw, budget: { dailyCapUsd: 0.000001 } });
+    assert.ok(tight.ok, tight.ok ? '' : tight.message);
+    const before = records().length;
+    const original = config;
+    try {
+      config = tight.config; // the budget reads its cap from the same config
+      await review();
+      assert.fail('should be refused');
+    } catch (err) {
+      assert.ok(err instanceof ReviewFailedError && err.reason === 'budget', String(err));
+      assert.equal(err.attempt.stages.length, 0);
+      assert.equal(attemptCost(err.attempt), 'nothing (no call was billed)');
+      assert.match(err.attempt.error.what, /^it would go over today's spending cap: Deep review not sent/);
+    } finally {
+      config = original;
+    }
+    assert.equal(records().length, before, 'nothing reached the ledger');
+  });
+});
+
+describe('reviewError', () => {
+  test('plain words per reason; the fix-naming message kept where it helps', () => {
+    assert.equal(
+      reviewError(new TieredError('timeout', 'gpt-pro: Request timed out after 120000 ms')).what,
+      'the model took longer than the timeout to answer',
+    );
+    assert.equal(
+      reviewError(new ReviewJsonError('x')).what,
+      "the model's answer was not valid review JSON, even after one repair",
+    );
+    // A generic unreadable answer (a malformed stream) is not called a JSON repair failure.
+    assert.equal(
+      reviewError(new TieredError('invalidResponse', 'bad SSE')).what,
+      "the model's answer could not be read",
+    );
+    assert.equal(
+      reviewError(
+        new TieredError('truncated', 'pro spent its whole output cap (raise `tiered.models.pro.maxOutputTokens`).'),
+      ).what,
+      'the model used its whole output limit without giving an answer: pro spent its whole output cap (raise `tiered.models.pro.maxOutputTokens`)',
+    );
+  });
+});
