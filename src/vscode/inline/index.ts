@@ -2,10 +2,17 @@
 // shown/accepted counts. The composition root calls activateInline(ctx) once.
 import * as vscode from 'vscode';
 import { TieredError } from '../../core/errors';
-import { CompletionEngine, buildInlineRequest, realTimers, type CompletionSource } from '../../core/completion';
+import {
+  AskGate,
+  CompletionEngine,
+  buildInlineRequest,
+  realTimers,
+  type CompletionSource,
+} from '../../core/completion';
 import { systemClock } from '../../core/types';
 import type { FeatureContext } from '../featureContext';
 import { InlineErrorPolicy } from '../../core/completion/errorPolicy';
+import { AcceptanceStore } from './acceptanceStore';
 import { createInlineContext } from './context';
 import { InlinePause, pickPause, untilText } from './pause';
 import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
@@ -95,8 +102,20 @@ export function activateInline(ctx: FeatureContext): void {
   const context = createInlineContext({ isExcluded: (uri) => ctx.isExcluded(uri), logger: ctx.logger });
   subs.push(context);
 
+  // Ask only where an answer will be used (core/completion/gate.ts); its acceptance model learns
+  // from this user's shown/accepted suggestions and is kept in globalState.
+  const acceptance = new AcceptanceStore(ctx.extension.globalState);
+  subs.push(acceptance);
+  const gate = new AskGate({
+    now: Date.now,
+    threshold: () => ctx.config().inline.acceptThreshold,
+    model: acceptance.model,
+    onLearn: () => acceptance.changed(),
+  });
+
   const engine = new CompletionEngine({
     source,
+    gate,
     clock: systemClock,
     timers: realTimers,
     config: () => ctx.config().inline,
@@ -139,8 +158,11 @@ export function activateInline(ctx: FeatureContext): void {
       if (ctx.isExcluded(document.uri)) return 'excluded';
       return undefined;
     },
-    onShown: (requestId, model) => {
-      if (once(shownIds, requestId)) stats.shown(model);
+    onShown: (requestId, model, input) => {
+      if (!once(shownIds, requestId)) return;
+      stats.shown(model);
+      // Settles the one shown before as not accepted (typed past or dismissed).
+      gate.noteShown(input, requestId);
     },
     onError,
   });
@@ -152,6 +174,7 @@ export function activateInline(ctx: FeatureContext): void {
     ),
     vscode.commands.registerCommand(ACCEPT_COMMAND, (requestId?: number, model?: string) => {
       if (requestId === undefined || once(acceptedIds, requestId)) stats.accepted(model);
+      if (requestId !== undefined) gate.noteAccepted(requestId);
     }),
     vscode.commands.registerCommand(PAUSE_COMMAND, () => pickPause(pause)),
     vscode.commands.registerCommand(RESUME_COMMAND, () => pause.resume()),

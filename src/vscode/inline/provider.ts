@@ -2,7 +2,7 @@
 // the CancellationToken into an AbortSignal, and the engine's answer into an InlineCompletionItem.
 // Everything that decides whether to send lives in core/completion.
 import * as vscode from 'vscode';
-import type { CompletionEngine } from '../../core/completion';
+import type { CompletionEngine, CompletionInput } from '../../core/completion';
 import type { InlineConfig } from '../../core/config';
 
 /** Real documents only: not output panes, git views or settings (which may hold secrets). */
@@ -19,8 +19,11 @@ export interface ProviderDeps {
   inlineConfig(): InlineConfig;
   /** Why nothing may be sent now (paused, cap, excluded file), or undefined. */
   blocked(document: vscode.TextDocument): string | undefined;
-  /** A suggestion was returned for display (once per request, not per keystroke typed along). */
-  onShown(requestId: number, model: string | undefined): void;
+  /**
+   * A suggestion was returned for display (every time; the callee counts each request once).
+   * `input` is where it shows: the acceptance model learns from its place.
+   */
+  onShown(requestId: number, model: string | undefined, input: CompletionInput): void;
   onError(err: unknown): void;
 }
 
@@ -54,16 +57,18 @@ export class TieredInlineProvider implements vscode.InlineCompletionItemProvider
     const end = document.positionAt(offset + SUFFIX_CHARS);
     const { signal, dispose } = toAbortSignal(token);
     try {
-      const suggestion = await this.deps.engine.complete(
-        {
-          docKey: document.uri.toString(),
-          prefix: document.getText(new vscode.Range(start, position)),
-          suffix: document.getText(new vscode.Range(position, end)),
-          offset,
-          languageId: document.languageId,
-        },
-        signal,
-      );
+      const input: CompletionInput = {
+        docKey: document.uri.toString(),
+        prefix: document.getText(new vscode.Range(start, position)),
+        suffix: document.getText(new vscode.Range(position, end)),
+        offset,
+        languageId: document.languageId,
+        // Alt+\ (editor.action.inlineSuggest.trigger) is InlineCompletionTriggerKind.Invoke, "triggered
+        // explicitly by a user gesture" (https://code.visualstudio.com/api/references/vscode-api#InlineCompletionTriggerKind):
+        // the user asked, so the gate never holds it back.
+        explicit: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke,
+      };
+      const suggestion = await this.deps.engine.complete(input, signal);
       if (!suggestion || token.isCancellationRequested) return undefined;
       const item = new vscode.InlineCompletionItem(suggestion.text, new vscode.Range(position, position), {
         command: ACCEPT_COMMAND,
@@ -71,7 +76,7 @@ export class TieredInlineProvider implements vscode.InlineCompletionItemProvider
         arguments: [suggestion.requestId, suggestion.model],
       });
       // VS Code 1.100 has no stable "shown" callback: an item returned uncancelled is displayed.
-      this.deps.onShown(suggestion.requestId, suggestion.model);
+      this.deps.onShown(suggestion.requestId, suggestion.model, input);
       return [item];
     } catch (err) {
       this.deps.onError(err);
