@@ -23,6 +23,12 @@ export interface PromptWindow {
    * language it makes the prompt cache key. Never sent as is.
    */
   cacheScope?: string;
+  /**
+   * The engine's multi-line decision (multiline.ts): false where one line is wanted. The engine
+   * already cuts the answer to one line and stops its stream at the first newline; a prompt may
+   * also say so (kept out of the prompt for now: it would change the text the demo server parses).
+   */
+  multiline?: boolean;
 }
 
 /**
