@@ -87,9 +87,11 @@ export function activateInline(ctx: FeatureContext): void {
 
   const source: CompletionSource = async (req) => {
     const inline = ctx.config().inline;
+    // The workspace's identity for the prompt cache key (core hashes it with the language; never sent as is).
+    const cacheScope = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join('\n');
     const result = await ctx.runner.run({
       command: 'complete',
-      build: (model) => buildInlineRequest(model, req, inline),
+      build: (model) => buildInlineRequest(model, { ...req, cacheScope }, inline),
       signal: req.signal,
       onText: req.onText,
       timeoutMs: inline.timeoutMs,
