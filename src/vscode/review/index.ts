@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ResultCache } from '../../core/review/cache';
 import { runReview, type LiteReview, type Preflight, type ReviewDeps } from '../../core/review/engine';
+import { ReviewFailedError } from '../../core/review/failure';
 import type { ReviewInput } from '../../core/review/input';
 import { formatUsd } from '../../core/money/format';
 import type { ReviewReport } from '../../core/review/report';
@@ -56,7 +57,7 @@ export function activateReview(ctx: FeatureContext): void {
   const comments = new ReviewComments(diagnostics);
   const dismissals = new Dismissals(ctx.extension.workspaceState);
   const actions = new FindingActions(diagnostics, comments, dismissals);
-  const reports = new ReportView();
+  const reports = new ReportView(() => ctx.config().review.minConfidence);
   const cache = new ResultCache<ReviewReport>(
     new FileCacheStore(vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'review-cache')),
     systemClock,
@@ -134,7 +135,10 @@ export function activateReview(ctx: FeatureContext): void {
       );
     } catch (err) {
       busy.dispose();
-      if (await reportFailure(ctx, err, preflight)) return run(target, again, options);
+      // The failed attempt is the last report: "Show Last Report" shows it with its error and cost.
+      if (err instanceof ReviewFailedError) reports.remember(err.attempt);
+      if (await reportFailure(ctx, err, preflight, (attempt) => reports.open(attempt)))
+        return run(target, again, options);
       return undefined;
     }
     busy.dispose();
