@@ -1,6 +1,14 @@
 // Keystroke-replay benchmark for inline completions.
 //
 //   npm run bench:inline -- --file PATH [--seed N] [--ttft MS] [--tps N] [--keys N] [--chat]
+//   npm run bench:inline -- --workspace DIR --file FILE [...]   (FILE relative to DIR)
+//
+// Workspace mode types FILE of a multi-file project with the other files open: an emulated
+// gatherer (bench/inline/workspace.ts) gives the engine open tabs, definitions and recent edits;
+// the model answers wrong at a name defined in another file unless the prompt holds its
+// declaration; the server emulates OpenAI prefix caching, and money is priced as --price-as
+// (default gpt-5-mini, chat prompts) with the cached-input price. Policies: Tiered, Continue and a
+// Copilot-like open-tabs policy at the same context budget.
 //
 // Types a real file at human speed (bench/inline/trace.ts) into emulated editors, one per policy
 // (bench/policies.ts), all at once, each through the same CompletionEngine the extension runs and
@@ -10,7 +18,16 @@
 import { ollamaModel } from '../test/support/models';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { buildInlineRequest, type CompletionSource } from '../src/core/completion';
+import { join } from 'node:path';
+import {
+  AskGate,
+  buildInlineRequest,
+  DEFAULT_CONTEXT_TOKENS,
+  type CompletionSource,
+  type PromptWindow,
+} from '../src/core/completion';
+import { PriceBook, type Rates } from '../src/core/prices';
+import type { ResolvedModel } from '../src/core/router';
 import { createModelClient } from '../src/providers';
 import { startModelServer } from '../test/server/modelServer';
 import { makeOracle } from './inline/oracle';
@@ -26,10 +43,14 @@ import {
   type RecordedRequest,
 } from './inline/replay';
 import { makeTrace } from './inline/trace';
+import { crossFileSymbols, loadWorkspace, workspaceGatherer, type Workspace } from './inline/workspace';
 import { POLICIES } from './policies';
 
 interface Args {
   file: string;
+  workspace?: string;
+  priceAs: string;
+  contextTokens: number;
   seed: number;
   ttft: number;
   tps: number;
@@ -51,7 +72,9 @@ function parseArgs(argv: string[]): Args {
     segmentKeys: 250,
     fullyRight: 0.4,
     chat: false,
-    policies: POLICIES.map((p) => p.name),
+    priceAs: 'gpt-5-mini',
+    contextTokens: DEFAULT_CONTEXT_TOKENS,
+    policies: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -66,6 +89,9 @@ function parseArgs(argv: string[]): Args {
       return n;
     };
     if (a === '--file') args.file = v();
+    else if (a === '--workspace') args.workspace = v();
+    else if (a === '--price-as') args.priceAs = v();
+    else if (a === '--context-tokens') args.contextTokens = Math.round(num());
     else if (a === '--seed') args.seed = num();
     else if (a === '--ttft') args.ttft = num();
     else if (a === '--tps') args.tps = num();
@@ -77,7 +103,13 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--policies') args.policies = v().split(',');
     else throw new Error(`unknown option ${a}`);
   }
+  if (!args.policies.length)
+    args.policies = args.workspace
+      ? ['tiered', 'continue', 'copilot']
+      : POLICIES.map((p) => p.name).filter((n) => n !== 'copilot');
   if (!args.policies.includes('tiered')) args.policies.unshift('tiered');
+  // The priced model (gpt-5-mini by default) is a chat model: workspace runs use chat prompts.
+  if (args.workspace) args.chat = true;
   return args;
 }
 
@@ -98,10 +130,24 @@ interface Summary {
   wastedPromptPer100Keys: number;
   wastedOutputPer100Keys: number;
   billedTokensPer100Keys: number;
+  /** Share of billed prompt tokens read from the provider's prompt cache. */
+  cachedPromptShare: number | null;
+  /** USD per 100 keys at the priced model's rates, cached input at its cached price. */
+  wastedUsdPer100Keys: number;
+  billedUsdPer100Keys: number;
+  acceptedCharsPerRequest: number | null;
   pauses: number;
   pauseCoverage: number | null;
   pauseToGhostP50Ms: number | null;
   pauseToGhostP95Ms: number | null;
+  /** Requests whose true continuation uses a name defined in another file (workspace mode). */
+  crossFileRequests?: number;
+  /** Of those, the share whose prompt held every such definition. */
+  contextRecall?: number | null;
+  contextGatherP50Ms?: number | null;
+  contextGatherP95Ms?: number | null;
+  /** Requests the ask gate held back, per rule (Tiered in workspace mode). */
+  gateBlocked?: Record<string, number>;
   engineMsPerRequestP50: number | null;
   engineMsPerRequestP99: number | null;
   engineMsPerCallP99: number | null;
@@ -111,8 +157,13 @@ interface Summary {
   isolatedEngineMsPerRequestP99?: number | null;
 }
 
-function summarise(f: PolicyFigures, serverClosed: number): Summary {
+function summarise(f: PolicyFigures, serverClosed: number, rates: Rates): Summary {
   const per100 = (n: number) => (f.keys ? (n / f.keys) * 100 : 0);
+  const usd = (b: { prompt: number; cached: number; output: number }) =>
+    ((b.prompt - b.cached) * rates.inputPerMTok +
+      b.cached * rates.cachedInputPerMTok +
+      b.output * rates.outputPerMTok) /
+    1e6;
   return {
     requestsPer100Keys: round(per100(f.requests), 2)!,
     requests: f.requests,
@@ -124,10 +175,20 @@ function summarise(f: PolicyFigures, serverClosed: number): Summary {
     wastedPromptPer100Keys: round(per100(f.wasted.prompt), 0)!,
     wastedOutputPer100Keys: round(per100(f.wasted.output), 0)!,
     billedTokensPer100Keys: round(per100(f.billed.prompt + f.billed.output), 0)!,
+    cachedPromptShare: f.billed.prompt ? round(f.billed.cached / f.billed.prompt, 3) : null,
+    wastedUsdPer100Keys: round(per100(usd(f.wasted)), 6)!,
+    billedUsdPer100Keys: round(per100(usd(f.billed)), 6)!,
+    acceptedCharsPerRequest: f.requests ? round(f.acceptedChars / f.requests, 1) : null,
     pauses: f.pauses,
     pauseCoverage: f.pauses ? round(f.pausesWithGhost / f.pauses, 3) : null,
     pauseToGhostP50Ms: round(percentile(f.pauseToGhostMs, 50), 0),
     pauseToGhostP95Ms: round(percentile(f.pauseToGhostMs, 95), 0),
+    ...(f.contextMs.length
+      ? {
+          contextGatherP50Ms: round(percentile(f.contextMs, 50), 3),
+          contextGatherP95Ms: round(percentile(f.contextMs, 95), 3),
+        }
+      : {}),
     engineMsPerRequestP50: round(percentile(f.engineMsPerRequest, 50), 3),
     engineMsPerRequestP99: round(percentile(f.engineMsPerRequest, 99), 3),
     engineMsPerCallP99: round(percentile(f.engineMsPerCall, 99), 3),
@@ -135,42 +196,130 @@ function summarise(f: PolicyFigures, serverClosed: number): Summary {
   };
 }
 
+/** The model the bench prices as: the vendor's host, so the capabilities table and prices apply. */
+function pricedModel(name: string): ResolvedModel {
+  return {
+    id: name,
+    provider: 'openai',
+    model: name,
+    tier: 'lite',
+    maxOutputTokens: 128,
+    fim: false,
+    providerConfig: { id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', timeoutMs: 30_000 },
+  };
+}
+
+/** A request's identity as the server logged it and as the source sent it (to join billing to requests). */
+function bodyKey(model: string, body: { messages?: unknown; prompt?: unknown; suffix?: unknown }): string {
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as { role: unknown; content: unknown }[]).map((m) => [m.role, m.content])
+    : undefined;
+  return `${model}\0${JSON.stringify(messages ?? [body.prompt, body.suffix ?? ''])}`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const file = readFileSync(args.file, 'utf8').replace(/\r\n/g, '\n');
+  let ws: Workspace | undefined;
+  let file: string;
+  let label: string;
+  if (args.workspace) {
+    ws = loadWorkspace(args.workspace, args.file);
+    file = ws.current.text;
+    label = `${join(args.workspace, args.file)} in a workspace of ${ws.files.length} ${ws.current.languageId} files (${ws.open.length} open, ${ws.index.size} declared names)`;
+  } else {
+    file = readFileSync(args.file, 'utf8').replace(/\r\n/g, '\n');
+    label = args.file;
+  }
   const segments = makeTrace(file, { seed: args.seed, keys: args.keys, keysPerSegment: args.segmentKeys });
   const totalKeys = segments.reduce((n, s) => n + s.keys.length, 0);
   const seconds = segments.reduce((n, s) => n + s.durationMs, 0) / 1000;
   console.log(
-    `inline replay: ${args.file} (${file.split('\n').length} lines), ${segments.length} segment(s), ` +
+    `inline replay: ${label} (${file.split('\n').length} lines), ${segments.length} segment(s), ` +
       `${totalKeys} keys, ~${seconds.toFixed(0)} s; seed ${args.seed}, TTFT ${args.ttft} ms, ${args.tps} tok/s, ` +
       `${args.chat ? 'chat' : 'FIM'}; editor debounce ${EDITOR_DEBOUNCE_MS} ms; a pause is a gap ≥ ${PAUSE_MS} ms`,
   );
 
+  const priced = pricedModel(args.priceAs);
+  const priceInfo = new PriceBook().describe(priced);
+  if (!priceInfo.rates) throw new Error(`--price-as ${args.priceAs}: no bundled price`);
+  const rates = priceInfo.rates;
+  console.log(
+    `priced as ${args.priceAs}: $${rates.inputPerMTok}/M input, $${rates.cachedInputPerMTok}/M cached input, ` +
+      `$${rates.outputPerMTok}/M output (bundled price data); server: OpenAI prompt caching emulated`,
+  );
+
   await warmUp(file);
   let near = 0;
+  const crossFile = ws ? crossFileSymbols(ws) : undefined;
+  const recall = new Map<string, { uses: number; held: number }>();
   const server = await startModelServer({
     knobs: {
       ttftMs: args.ttft,
       tokensPerSecond: args.tps,
       tokensPerChunk: 1,
-      text: makeOracle(file, { seed: args.seed, fullyRight: args.fullyRight, near: () => near }),
+      promptCache: true,
+      text: makeOracle(file, {
+        seed: args.seed,
+        fullyRight: args.fullyRight,
+        near: () => near,
+        ...(crossFile
+          ? {
+              crossFile,
+              onAnswer: (req, uses, held) => {
+                const r = recall.get(req.model) ?? { uses: 0, held: 0 };
+                if (uses) r.uses++;
+                if (held) r.held++;
+                recall.set(req.model, r);
+              },
+            }
+          : {}),
+      }),
     },
   });
-  const config = { prefixTokens: 1200, suffixTokens: 300, maxLines: 8, maxOutputTokens: 128 };
+  const config = {
+    prefixTokens: 1200,
+    suffixTokens: 300,
+    maxLines: 8,
+    maxOutputTokens: 128,
+    contextTokens: args.contextTokens,
+  };
   const client = createModelClient(
     { id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl, timeoutMs: 30_000 },
     undefined,
   );
   const editors = new Map<string, ReplayEditor>();
+  const gates = new Map<string, AskGate>();
+  const sentKeys = new Map<string, Map<number, string>>();
   const recorded: RecordedRequest[] = [];
+  // Chat prompts are built for the priced model on its own host (prompt_cache_key where the
+  // capabilities table says it helps); FIM prompts as for a local Ollama model.
+  const promptModel = args.chat ? priced : ollamaModel({ fim: true, maxOutputTokens: 128 });
   for (const name of args.policies) {
     const named = POLICIES.find((p) => p.name === name);
     if (!named) throw new Error(`unknown policy ${name} (known: ${POLICIES.map((p) => p.name).join(', ')})`);
     const model = `bench-${name}`;
     const holder: { editor?: ReplayEditor } = {};
+    const keys = new Map<number, string>();
+    sentKeys.set(name, keys);
     const source: CompletionSource = (req) => {
-      const body = buildInlineRequest(ollamaModel({ fim: !args.chat, maxOutputTokens: 128 }), req, config);
+      const window: PromptWindow = {
+        prefix: req.prefix,
+        suffix: req.suffix,
+        languageId: req.languageId,
+        ...(req.context ? { context: req.context } : {}),
+        ...(req.path ? { path: req.path } : {}),
+        cacheScope: 'bench-workspace',
+      };
+      const body = buildInlineRequest(promptModel, window, config);
+      keys.set(
+        req.requestId,
+        bodyKey(
+          model,
+          body.messages
+            ? { messages: body.messages }
+            : { prompt: body.fim!.prefix, suffix: body.fim!.suffix || undefined },
+        ),
+      );
       if (process.env.BENCH_DEBUG) holder.editor!.prefixTail.set(req.requestId, req.prefix.slice(-30));
       const rec: RecordedRequest = { prefix: req.prefix, suffix: req.suffix, deltas: [] };
       if (name === 'tiered') recorded.push(rec);
@@ -183,12 +332,22 @@ async function main(): Promise<void> {
       holder.editor!.sdkSyncMs.set(req.requestId, cpuNow() - t0);
       return pending.then((res) => ({ text: res.text, model, usage: res.usage }));
     };
-    const editor = new ReplayEditor(
+    const gate = named.gate ? new AskGate({ now: () => Date.now() }) : undefined;
+    if (gate) gates.set(name, gate);
+    const editor: ReplayEditor = new ReplayEditor(
       source,
       named.policy,
       config,
       process.env.BENCH_DEBUG?.split(',').includes(name) ? name : undefined,
       args.threshold !== undefined ? { threshold: args.threshold } : undefined,
+      {
+        ...(ws && named.context
+          ? { context: { gather: workspaceGatherer(ws, () => editor.edits), strategy: named.context } }
+          : {}),
+        ...(gate ? { gate } : {}),
+        languageId: ws?.current.languageId ?? 'typescript',
+        ...(ws ? { path: ws.current.path } : {}),
+      },
     );
     holder.editor = editor;
     editors.set(name, editor);
@@ -197,7 +356,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const [i, seg] of segments.entries()) {
     near = seg.start;
-    for (const e of editors.values()) e.open(seg, file, `file:///bench/segment-${i}.ts`);
+    const docKey = ws ? `file:///bench/${ws.current.path}#${i}` : `file:///bench/segment-${i}.ts`;
+    for (const e of editors.values()) e.open(seg, file, docKey);
     const t0 = performance.now();
     for (const key of seg.keys) {
       await sleepUntil(t0 + key.at);
@@ -212,13 +372,26 @@ async function main(): Promise<void> {
   await sleepUntil(performance.now() + 100);
   for (const e of editors.values()) e.engine.dispose();
 
+  // Prompt tokens as the server billed them (cached part included), joined to the engine's requests.
+  const logged = new Map<string, { prompt: number; cached: number }[]>();
+  for (const l of server.log) {
+    if (!l.promptUsage || !l.model) continue;
+    const k = bodyKey(l.model, (l.body ?? {}) as Record<string, unknown>);
+    logged.set(k, [...(logged.get(k) ?? []), l.promptUsage]);
+  }
   const results: Record<string, Summary> = {};
   for (const [name, e] of editors) {
     const closed = server.log.filter((l) => l.model === `bench-${name}` && l.clientClosedEarly).length;
-    results[name] = summarise(
-      e.finish((chars) => Math.ceil(chars / 4)),
-      closed,
-    );
+    const keys = sentKeys.get(name)!;
+    const billing = (requestId: number) => logged.get(keys.get(requestId) ?? '')?.shift();
+    results[name] = summarise(e.finish(billing), closed, rates);
+    const r = recall.get(`bench-${name}`);
+    if (ws) {
+      results[name].crossFileRequests = r?.uses ?? 0;
+      results[name].contextRecall = r?.uses ? round(r.held / r.uses, 3) : null;
+    }
+    const gate = gates.get(name);
+    if (gate) results[name].gateBlocked = { ...gate.blocked };
   }
   await server.close();
   const isolated = await isolatedEngineMs(recorded);
@@ -230,11 +403,22 @@ async function main(): Promise<void> {
     ['req/100k', (s) => s.requestsPer100Keys],
     ['done', (s) => s.completed],
     ['aborted', (s) => s.aborted],
-    ['srv-closed', (s) => s.serverClosedByClient],
     ['wasted tok/100k', (s) => `${s.wastedTokensPer100Keys} (${s.wastedPromptPer100Keys}+${s.wastedOutputPer100Keys})`],
-    ['billed tok/100k', (s) => s.billedTokensPer100Keys],
+    ['wasted $/100k', (s) => s.wastedUsdPer100Keys.toFixed(6)],
+    ['billed $/100k', (s) => s.billedUsdPer100Keys.toFixed(6)],
+    ['cached', (s) => s.cachedPromptShare],
     ['ghost p50/p95 ms', (s) => `${s.pauseToGhostP50Ms}/${s.pauseToGhostP95Ms}`],
     ['pauses w/ ghost', (s) => `${s.pauseCoverage}`],
+    ['acc chars/req', (s) => s.acceptedCharsPerRequest],
+    ...(ws
+      ? ([
+          ['ctx recall', (s) => `${s.contextRecall} of ${s.crossFileRequests}`],
+          [
+            'gather p50/p95 ms',
+            (s) => (s.contextGatherP50Ms == null ? '-' : `${s.contextGatherP50Ms}/${s.contextGatherP95Ms}`),
+          ],
+        ] as Array<[string, (s: Summary) => unknown]>)
+      : []),
     ['engine ms/req p50/p99', (s) => `${s.engineMsPerRequestP50}/${s.engineMsPerRequestP99}`],
   ];
   const table = [
@@ -245,49 +429,71 @@ async function main(): Promise<void> {
   for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 
   const t = results.tiered!;
-  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : round(a / b, 3));
+  const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+    a == null || b == null || b === 0 ? null : round(a / b, 3);
   const ratios: Record<
     string,
-    { requests: number | null; wastedTokens: number | null; pauseToGhostP50: number | null }
+    {
+      requests: number | null;
+      wastedTokens: number | null;
+      wastedUsd: number | null;
+      pauseToGhostP50: number | null;
+      contextRecall?: number | null;
+    }
   > = {};
   for (const [name, s] of rows) {
     if (name === 'tiered') continue;
     ratios[name] = {
       requests: ratio(t.requestsPer100Keys, s.requestsPer100Keys),
       wastedTokens: ratio(t.wastedTokensPer100Keys, s.wastedTokensPer100Keys),
+      wastedUsd: ratio(t.wastedUsdPer100Keys, s.wastedUsdPer100Keys),
       pauseToGhostP50: ratio(t.pauseToGhostP50Ms, s.pauseToGhostP50Ms),
+      ...(ws ? { contextRecall: ratio(t.contextRecall, s.contextRecall) } : {}),
     };
     console.log(
       `tiered vs ${name}: requests ×${ratios[name].requests}, wasted tokens ×${ratios[name].wastedTokens}, ` +
-        `pause-to-ghost p50 ×${ratios[name].pauseToGhostP50}`,
+        `wasted $ ×${ratios[name].wastedUsd}, pause-to-ghost p50 ×${ratios[name].pauseToGhostP50}` +
+        (ws ? `, context recall ×${ratios[name].contextRecall}` : ''),
     );
   }
   const c = results.continue;
+  const cp = results.copilot;
   const targets = c
     ? {
-        requestsBelow07xContinue: t.requestsPer100Keys < 0.7 * c.requestsPer100Keys,
-        wastedBelow05xContinue: t.wastedTokensPer100Keys < 0.5 * c.wastedTokensPer100Keys,
+        requestsAtMost07xContinue: t.requestsPer100Keys <= 0.7 * c.requestsPer100Keys,
+        wastedUsdAtMost05xContinue: t.wastedUsdPer100Keys <= 0.5 * c.wastedUsdPer100Keys,
         ghostP50NoWorseThanContinue:
           t.pauseToGhostP50Ms !== null && c.pauseToGhostP50Ms !== null && t.pauseToGhostP50Ms <= c.pauseToGhostP50Ms,
+        ...(cp && ws
+          ? {
+              recallAtLeast12xCopilot:
+                t.contextRecall != null && cp.contextRecall != null && t.contextRecall >= 1.2 * cp.contextRecall,
+              gatherP95AtMost100ms: (t.contextGatherP95Ms ?? 0) <= 100,
+            }
+          : {}),
         engineP99AtMost1ms: (t.isolatedEngineMsPerRequestP99 ?? t.engineMsPerRequestP99 ?? 0) <= 1,
       }
     : undefined;
   console.log(
-    `tiered engine CPU per request: live p50/p99 ${t.engineMsPerRequestP50}/${t.engineMsPerRequestP99} ms; ` +
+    `tiered engine CPU per request (context gathering excluded): live p50/p99 ${t.engineMsPerRequestP50}/${t.engineMsPerRequestP99} ms; ` +
       `isolated p50/p99 ${t.isolatedEngineMsPerRequestP50}/${t.isolatedEngineMsPerRequestP99} ms ` +
       `(SDK call setup alone: p50 ${t.sdkSyncMsPerRequestP50} ms, excluded)`,
   );
+  if (t.gateBlocked) console.log(`tiered ask gate held back: ${JSON.stringify(t.gateBlocked)}`);
   if (targets) console.log(`targets: ${JSON.stringify(targets)}`);
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(
     JSON.stringify({
       bench: 'inline',
       file: args.file,
+      ...(args.workspace ? { workspace: args.workspace } : {}),
       seed: args.seed,
       ttftMs: args.ttft,
       tps: args.tps,
       keys: totalKeys,
       prompt: args.chat ? 'chat' : 'fim',
+      pricedAs: args.priceAs,
+      contextTokens: args.contextTokens,
       policies: results,
       ratios,
       targets,

@@ -1,22 +1,40 @@
 // Other tools' published inline-completion defaults, expressed as engine policies so the replay
 // runs them through the same prompt, streaming and post-processing code as Tiered.
-import { TIERED_POLICY, type EnginePolicy } from '../src/core/completion';
+import { TIERED_POLICY, type ContextStrategy, type EnginePolicy } from '../src/core/completion';
 
 export interface NamedPolicy {
   name: string;
   description: string;
   policy: EnginePolicy;
+  /** Workspace mode: context from other files selected this way (none: the current file's window only). */
+  context?: ContextStrategy;
+  /** Workspace mode: the engine consults an AskGate (policy.gate must not be false). */
+  gate?: boolean;
 }
 
 export const POLICIES: NamedPolicy[] = [
   {
     name: 'tiered',
-    description: 'adaptive debounce, cache + typing along, in-flight reuse, abort on divergence',
+    description:
+      'adaptive debounce, cache + typing along, in-flight reuse, abort on divergence; ' +
+      'workspace mode: definitions + edits + snippets (stable order, held window), ask gate',
     policy: TIERED_POLICY,
+    context: 'tiered',
+    gate: true,
+  },
+  {
+    name: 'copilot',
+    description:
+      'Copilot-like context: Jaccard-ranked snippets of open tabs only, same token budget ' +
+      "(workspace mode); Tiered's timing without the gate, so only the context differs",
+    policy: { ...TIERED_POLICY, gate: false },
+    context: 'openTabs',
   },
   {
     name: 'continue',
-    description: 'Continue: 350 ms debounce, prefix LRU cache, stream reuse (a stream ends when a new one starts)',
+    description:
+      'Continue: 350 ms debounce, prefix LRU cache, stream reuse (a stream ends when a new one starts); ' +
+      "context: the current file's window only (its imports' definitions are not emulated)",
     policy: { debounce: 350, cache: 'typedAlong', reuseInFlight: true, abortOn: 'supersede', whenBusy: 'replace' },
   },
   {

@@ -4,6 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import {
   CompletionEngine,
+  type AskGate,
+  type EngineOptions,
+  type RecentEdit,
   realTimers,
   VirtualTime,
   type DebounceOptions,
@@ -30,6 +33,8 @@ export const PAUSE_MS = 750;
 
 export interface Billing {
   prompt: number;
+  /** Prompt tokens read from the provider's cache (inside `prompt`). */
+  cached: number;
   output: number;
 }
 
@@ -50,6 +55,19 @@ export interface PolicyFigures {
   engineMsPerRequest: number[];
   engineMsPerCall: number[];
   sdkSyncMsPerRequest: number[];
+  /** Context gathering wall time per request that gathered (ms). */
+  contextMs: number[];
+  /** Characters of ghost text the typist typed as shown (accepted by typing along). */
+  acceptedChars: number;
+}
+
+/** Workspace mode: what the editor adds to the engine for a policy, and where it types. */
+export interface ReplayExtras {
+  context?: EngineOptions['context'];
+  gate?: AskGate;
+  languageId?: string;
+  /** Workspace-relative path of the typed file (recent edits name it). */
+  path?: string;
 }
 
 export class ReplayEditor {
@@ -62,7 +80,9 @@ export class ReplayEditor {
   private lastKeyAt = 0;
   private ghostAt: number | undefined;
   /** The ghost text on screen: VS Code keeps showing it while the keys match it, with no call. */
-  private displayed: { offset: number; text: string } | undefined;
+  private displayed: { offset: number; text: string; requestId: number } | undefined;
+  /** The typist's recent line edits (newest last), for the workspace gatherer. */
+  readonly edits: RecentEdit[] = [];
   private readonly shown = new Set<number>();
   private readonly reports: FlightReport[] = [];
   private readonly callMs = new Map<number, number>();
@@ -77,14 +97,16 @@ export class ReplayEditor {
     aborted: 0,
     errors: 0,
     shownRequests: 0,
-    wasted: { prompt: 0, output: 0 },
-    billed: { prompt: 0, output: 0 },
+    wasted: { prompt: 0, cached: 0, output: 0 },
+    billed: { prompt: 0, cached: 0, output: 0 },
     pauses: 0,
     pausesWithGhost: 0,
     pauseToGhostMs: [],
     engineMsPerRequest: [],
     engineMsPerCall: [],
     sdkSyncMsPerRequest: [],
+    contextMs: [],
+    acceptedChars: 0,
   };
 
   private readonly t0 = performance.now();
@@ -93,9 +115,10 @@ export class ReplayEditor {
   constructor(
     source: CompletionSource,
     policy: EnginePolicy,
-    config: { prefixTokens: number; suffixTokens: number; maxLines: number },
+    config: { prefixTokens: number; suffixTokens: number; maxLines: number; contextTokens?: number },
     private readonly debug?: string,
     debounce?: Partial<DebounceOptions>,
+    private readonly extras: ReplayExtras = {},
   ) {
     this.engine = new CompletionEngine({
       source,
@@ -105,8 +128,11 @@ export class ReplayEditor {
       policy,
       debounce,
       perfNow: cpuNow,
+      ...(extras.context ? { context: extras.context } : {}),
+      ...(extras.gate ? { gate: extras.gate } : {}),
       meter: (kind, ms, id) => {
-        if (kind === 'request' && id !== undefined) this.flightMs.set(id, ms);
+        if (kind === 'context') this.figures.contextMs.push(ms);
+        else if (kind === 'request' && id !== undefined) this.flightMs.set(id, ms);
         else if (id !== undefined) this.callMs.set(id, ms);
         else this.figures.engineMsPerCall.push(ms);
       },
@@ -153,13 +179,26 @@ export class ReplayEditor {
       key.insert !== undefined &&
       shownBefore &&
       shownBefore.offset + key.insert.length === this.cursor &&
-      shownBefore.text.length > key.insert.length &&
       shownBefore.text.startsWith(key.insert)
     ) {
-      this.displayed = { offset: this.cursor, text: shownBefore.text.slice(key.insert.length) };
-      this.ghostAt = now;
+      this.figures.acceptedChars += key.insert.length;
+      if (shownBefore.text.length > key.insert.length) {
+        this.displayed = { ...shownBefore, offset: this.cursor, text: shownBefore.text.slice(key.insert.length) };
+        this.ghostAt = now;
+      } else this.extras.gate?.noteAccepted(shownBefore.requestId); // typed to its end: taken
     }
+    if (key.insert?.startsWith('\n')) this.noteLineEdit(now);
     this.timer = setTimeout(() => this.ask(), EDITOR_DEBOUNCE_MS);
+  }
+
+  /** The line just finished, with the one above it, as a recent edit (at most 10 kept). */
+  private noteLineEdit(now: number): void {
+    const before = this.doc.slice(0, this.cursor);
+    const lines = before.split('\n');
+    const text = lines.slice(-3, -1).join('\n');
+    if (!text.trim()) return;
+    this.edits.push({ path: this.extras.path ?? this.docKey, text, at: now });
+    if (this.edits.length > 10) this.edits.shift();
   }
 
   /** The segment is over: the last interval counts if it was a pause. */
@@ -192,13 +231,14 @@ export class ReplayEditor {
       prefix: this.doc.slice(Math.max(0, this.cursor - 64_000), this.cursor),
       suffix: this.doc.slice(this.cursor, this.cursor + 16_000),
       offset: this.cursor,
-      languageId: 'typescript',
+      languageId: this.extras.languageId ?? 'typescript',
     };
     this.engine.complete(input, controller.signal).then(
       (s) => {
         if (!s || controller.signal.aborted) return;
         this.shown.add(s.requestId);
-        this.displayed = { offset: input.offset, text: s.text };
+        this.extras.gate?.noteShown(input, s.requestId);
+        this.displayed = { offset: input.offset, text: s.text, requestId: s.requestId };
         this.ghostAt ??= performance.now();
       },
       () => {
@@ -207,17 +247,23 @@ export class ReplayEditor {
     );
   }
 
-  /** Figures once every request has settled. */
-  finish(serverTokens: (promptChars: number) => number): PolicyFigures {
+  /**
+   * Figures once every request has settled. `billing` is the server's prompt count for a request
+   * (cached part included), when it saw it; otherwise the usage, or 4 characters a token.
+   */
+  finish(billing: (requestId: number) => { prompt: number; cached: number } | undefined): PolicyFigures {
     const f = this.figures;
     for (const r of this.reports) {
       f.requests++;
       if (r.end === 'done' || r.end === 'enough') f.completed++;
       else if (r.end === 'error') f.errors++;
       else f.aborted++;
-      const prompt = r.usage?.inputTokens ?? serverTokens(r.promptChars + 1);
-      const output = r.usage?.outputTokens ?? serverTokens(r.streamed.length);
+      const billed = billing(r.requestId);
+      const prompt = billed?.prompt ?? r.usage?.inputTokens ?? Math.ceil((r.promptChars + 1) / 4);
+      const cached = billed?.cached ?? r.usage?.cachedInputTokens ?? 0;
+      const output = r.usage?.outputTokens ?? Math.ceil(r.streamed.length / 4);
       f.billed.prompt += prompt;
+      f.billed.cached += cached;
       f.billed.output += output;
       if (this.debug)
         console.log(
@@ -226,6 +272,7 @@ export class ReplayEditor {
       if (this.shown.has(r.requestId)) f.shownRequests++;
       else {
         f.wasted.prompt += prompt;
+        f.wasted.cached += cached;
         f.wasted.output += output;
       }
       const sdk = this.sdkSyncMs.get(r.requestId) ?? 0;
