@@ -9,13 +9,26 @@ import { currentText, type ReviewDiagnostics } from './diagnostics';
 import { fixEdit } from './quickFix';
 
 const DISMISSED_KEY = 'tiered.review.dismissed';
+const DISMISSED_FILE = 'review-dismissed.json';
 
-/** The workspace's dismissed findings, persisted in workspaceState after each change. */
+/**
+ * The workspace's dismissed findings. Kept in a file in the extension's workspace storage
+ * (`storageUri`), read again before each use so every window of the workspace sees the others'
+ * dismissals. Not workspaceState: in VS Code for the web and code-server that lives in the
+ * browser's storage, so a dismissal was lost in another browser profile (the host test
+ * reviewComments.test.ts "outlives the window" showed it). workspaceState only without a folder.
+ */
 export class Dismissals {
-  private readonly set: DismissedSet;
+  private set = new DismissedSet();
 
-  constructor(private readonly state: vscode.Memento) {
-    this.set = DismissedSet.from(state.get(DISMISSED_KEY));
+  constructor(
+    private readonly storageUri: vscode.Uri | undefined,
+    private readonly state: vscode.Memento,
+  ) {}
+
+  /** Re-reads what every window has dismissed; a missing or unreadable file is an empty set. */
+  async refresh(): Promise<void> {
+    this.set = DismissedSet.from(await this.read());
   }
 
   isDismissed(finding: ReportedFinding, lines: string[]): boolean {
@@ -23,8 +36,26 @@ export class Dismissals {
   }
 
   async dismiss(finding: ReportedFinding, lines: string[]): Promise<void> {
+    await this.refresh();
     this.set.dismiss(finding, lines, Date.now());
-    await this.state.update(DISMISSED_KEY, this.set.toJSON());
+    await this.write(this.set.toJSON());
+  }
+
+  private async read(): Promise<unknown> {
+    if (!this.storageUri) return this.state.get(DISMISSED_KEY);
+    try {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.storageUri, DISMISSED_FILE));
+      return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async write(entries: unknown): Promise<void> {
+    if (!this.storageUri) return this.state.update(DISMISSED_KEY, entries);
+    await vscode.workspace.fs.createDirectory(this.storageUri);
+    const bytes = new TextEncoder().encode(JSON.stringify(entries));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.storageUri, DISMISSED_FILE), bytes);
   }
 }
 

@@ -55,7 +55,7 @@ export function activateReview(ctx: FeatureContext): void {
   const subs = ctx.extension.subscriptions;
   const diagnostics = new ReviewDiagnostics();
   const comments = new ReviewComments(diagnostics);
-  const dismissals = new Dismissals(ctx.extension.workspaceState);
+  const dismissals = new Dismissals(ctx.extension.storageUri, ctx.extension.workspaceState);
   const actions = new FindingActions(diagnostics, comments, dismissals);
   const reports = new ReportView(() => ctx.config().review.minConfidence);
   const cache = new ResultCache<ReviewReport>(
@@ -144,6 +144,7 @@ export function activateReview(ctx: FeatureContext): void {
     busy.dispose();
 
     comments.hideLower();
+    await dismissals.refresh();
     const shown = await diagnostics.show(report, {
       input,
       minConfidence: ctx.config().review.minConfidence,
