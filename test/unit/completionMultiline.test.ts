@@ -100,6 +100,13 @@ describe('post-processing: brackets and the resuming suffix', () => {
     assert.equal(postProcess('\n  }', ctx('    run();', '\n  return 1;\n}\n', 8)).text, '\n  }');
   });
 
+  test('one line at the end of a line: an answer that starts on the next line keeps that line', () => {
+    assert.equal(postProcess('\n  next();\n  more();', ctx('  done();', '\n')).text, '\n  next();');
+    assert.equal(postProcess('\n   ', ctx('  done();', '\n'), false).final, false, 'the stream goes on');
+    // Mid-line the newline still ends the suggestion.
+    assert.equal(postProcess('\n  next();', ctx('f(', 'x)\n')).text, '');
+  });
+
   test('a first line that completes the cursor line into the line where the suffix resumes is dropped', () => {
     const suffix = '\n  const x = 1;\n  return x;\n';
     assert.equal(postProcess(' = 1;', ctx('  const x', suffix)).text, '');

@@ -157,8 +157,12 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
       depth += scanBrackets(lines[i]!, '').depth;
     }
   }
-  if (lines.length > maxLines) {
-    lines = lines.slice(0, maxLines);
+  // At the end of a line, an answer that starts on the next line (leading newlines: models often
+  // write one there) has its first code line counted as the first line.
+  let blank = 0;
+  if (lineSuffix.trim() === '') while (blank < lines.length - 1 && lines[blank]!.trim() === '') blank++;
+  if (lines.length > maxLines + blank) {
+    lines = lines.slice(0, maxLines + blank);
     final = true;
   }
   text = lines.join('\n');
