@@ -91,7 +91,7 @@ describe('inline context from other open files in a real VS Code', { skip: hostS
     console.log(
       result.output
         .split('\n')
-        .filter((l) => /gather ms|attempt/.test(l))
+        .filter((l) => /gather ms|attempt|provider ms/.test(l))
         .join('\n'),
     );
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { declarationText } from '../../src/vscode/inline/context/declaration';
-import { identifiersBeforeCursor } from '../../src/vscode/inline/context/identifiers';
+import { identifiersBeforeCursor, wordBefore } from '../../src/vscode/inline/context/identifiers';
 
 const names = (prefix: string, linesAbove?: number, max?: number): string[] =>
   identifiersBeforeCursor(prefix, linesAbove, max).map((i) => i.name);
@@ -40,6 +40,15 @@ describe('identifiers worth a definition lookup', () => {
     assert.deepEqual(names(prefix), ['here', 'l3', 'l2', 'l1']);
     assert.deepEqual(names(prefix, 1), ['here', 'l3']);
     assert.deepEqual(names('a1(); a2(); a3(); a4();', 3, 2), ['a4', 'a3']);
+  });
+
+  test('wordBefore: the identifier a just-typed character ends, when worth a lookup', () => {
+    assert.equal(wordBefore('  const x = computeShippingCost'), 'computeShippingCost');
+    assert.equal(wordBefore('order.items'), 'items');
+    assert.equal(wordBefore('return'), undefined);
+    assert.equal(wordBefore('x = a'), undefined);
+    assert.equal(wordBefore("log('notAName"), undefined);
+    assert.equal(wordBefore('total + '), undefined);
   });
 
   test('a name used twice is asked once', () => {

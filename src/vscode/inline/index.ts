@@ -15,7 +15,7 @@ import { InlineErrorPolicy } from '../../core/completion/errorPolicy';
 import { AcceptanceStore } from './acceptanceStore';
 import { createInlineContext } from './context';
 import { InlinePause, pickPause, untilText } from './pause';
-import { ACCEPT_COMMAND, INLINE_SCHEMES, TieredInlineProvider } from './provider';
+import { ACCEPT_COMMAND, enabledFor, INLINE_SCHEMES, TieredInlineProvider } from './provider';
 import { InlineStatsStore, type InlineStats } from './stats';
 
 export const PAUSE_COMMAND = 'tiered.pauseInline';
@@ -101,7 +101,11 @@ export function activateInline(ctx: FeatureContext): void {
   };
 
   // Open editors, recent edits and definitions from other files (never excluded ones), within 100 ms.
-  const context = createInlineContext({ isExcluded: (uri) => ctx.isExcluded(uri), logger: ctx.logger });
+  const context = createInlineContext({
+    isExcluded: (uri) => ctx.isExcluded(uri),
+    wants: (doc) => enabledFor(ctx.config().inline, doc.languageId),
+    logger: ctx.logger,
+  });
   subs.push(context);
 
   // Ask only where an answer will be used (core/completion/gate.ts); its acceptance model learns

@@ -126,6 +126,16 @@ describe('Inline context from other files in a real VS Code', () => {
       const all = JSON.stringify(material);
       assert.equal(all.includes('SECRET'), false, `excluded material gathered: ${all}`);
       assert.equal(all.includes('secrets/keys.ts'), false, `excluded path gathered: ${all}`);
+      // What one definition lookup costs here, right after an edit and again at the same version.
+      const again = await appendLine(main, 'const again = computeShippingCost(');
+      const at = again.translate(0, -'computeShippingCost('.length + 1);
+      const round = async (): Promise<string> => {
+        const t = performance.now();
+        await vscode.commands.executeCommand('vscode.executeDefinitionProvider', main.document.uri, at);
+        return (performance.now() - t).toFixed(1);
+      };
+      console.log(`definition provider ms (after an edit, then same version): ${await round()}, ${await round()}`);
+      await vscode.commands.executeCommand('undo');
       await vscode.commands.executeCommand('undo');
     } finally {
       context.dispose();
@@ -136,7 +146,11 @@ describe('Inline context from other files in a real VS Code', () => {
     const main = await show('main.ts');
     // Each attempt is a new line (a new prefix): the engine's cache never answers it from before.
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await appendLine(main, `const cost${attempt} = computeShippingCost(`);
+      // The name, then "(" as a keystroke of its own (as typed: the gatherer looks the name up at once).
+      const end = await appendLine(main, `const cost${attempt} = computeShippingCost`);
+      await main.edit((b) => b.insert(end, '('));
+      const at = end.translate(0, 1);
+      main.selection = new vscode.Selection(at, at);
       const line = await suggestAndAccept(main);
       console.log(`attempt ${attempt}: ${line}`);
       if (line === `const cost${attempt} = computeShippingCost(${WITH_DEFINITION}`) return;

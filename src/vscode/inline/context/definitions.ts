@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Definition } from '../../../core/completion/context/types';
 import { declarationText } from './declaration';
-import { identifiersBeforeCursor } from './identifiers';
+import { identifiersBeforeCursor, wordBefore } from './identifiers';
 
 /** Lines of a declaration sent whole; longer ones go as their shape (declaration.ts). */
 const MAX_DECLARATION_LINES = 30;
@@ -26,11 +26,24 @@ interface Entry {
   promise: Promise<Definition[]>;
   /** Set once `promise` settles. */
   result?: Definition[];
-  /** The result of an earlier version, until this one settles. */
-  previous?: Definition[];
+  /** The lookup of an earlier version: its answer stands in until this one settles. */
+  prior?: Entry;
+}
+
+/** The newest settled answer among an entry's earlier versions. */
+function fallback(e: Entry | undefined): Definition[] | undefined {
+  for (let p = e; p; p = p.prior) if (p.result) return p.result;
+  return undefined;
 }
 
 type Found = vscode.Location | vscode.LocationLink;
+/** A definition's place: `whole` when `range` is the whole declaration (a LocationLink). */
+interface Target {
+  uri: vscode.Uri;
+  range: vscode.Range;
+  at: vscode.Position;
+  whole: boolean;
+}
 type Symbols = (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined;
 
 export class DefinitionLookup {
@@ -58,11 +71,15 @@ export class DefinitionLookup {
       return this.entry(doc, name, pos);
     });
     const entries = slots.filter((e): e is Entry => e !== undefined);
-    await Promise.race([Promise.allSettled(entries.map((e) => e.promise)), deadline]);
+    // Each slot is ready with its own answer or, sooner, with a pending earlier version's.
+    const ready = entries.map((e) =>
+      Promise.race([e.promise, ...(e.prior && !fallback(e.prior) ? [e.prior.promise] : [])]),
+    );
+    await Promise.race([Promise.allSettled(ready), deadline]);
     const out: Definition[] = [];
     const seen = new Set<string>();
     for (const e of entries) {
-      for (const d of e.result ?? e.previous ?? []) {
+      for (const d of e.result ?? fallback(e.prior) ?? []) {
         const key = `${d.path}:${d.line}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -72,11 +89,22 @@ export class DefinitionLookup {
     return out;
   }
 
+  /**
+   * Starts the lookup of the word that ends at `end` (the user just typed the character after it:
+   * a call's parenthesis, a dot, a space), so its answer is ready when the pause comes.
+   */
+  prefetch(doc: vscode.TextDocument, end: vscode.Position): void {
+    const name = wordBefore(doc.lineAt(end.line).text.slice(0, end.character));
+    if (name) this.entry(doc, name, end.translate(0, -name.length));
+  }
+
   private entry(doc: vscode.TextDocument, name: string, pos: vscode.Position): Entry {
     const key = `${doc.uri.toString()}#${name}`;
     const old = this.cache.get(key);
     if (old && old.version === doc.version) return old;
-    const entry: Entry = { version: doc.version, promise: Promise.resolve([]), previous: old?.result ?? old?.previous };
+    // Only the newest settled answer is worth keeping behind a new lookup.
+    if (old?.result) old.prior = undefined;
+    const entry: Entry = { version: doc.version, promise: Promise.resolve([]), prior: old };
     entry.promise = this.resolve(doc, name, pos).then(
       (defs) => (entry.result = defs),
       () => (entry.result = []),
@@ -94,27 +122,34 @@ export class DefinitionLookup {
     const targets = found
       .map((f) =>
         'targetUri' in f
-          ? { uri: f.targetUri, range: f.targetRange, at: (f.targetSelectionRange ?? f.targetRange).start }
-          : { uri: f.uri, range: f.range, at: f.range.start },
+          ? {
+              uri: f.targetUri,
+              range: f.targetRange,
+              at: (f.targetSelectionRange ?? f.targetRange).start,
+              // Some providers fill targetRange with the name only: then ask for the symbol.
+              whole: f.targetSelectionRange !== undefined && !f.targetRange.isEqual(f.targetSelectionRange),
+            }
+          : { uri: f.uri, range: f.range, at: f.range.start, whole: false },
       )
       // Inside the cursor's own file the window already shows it; other files only when allowed.
       .filter((t) => t.uri.toString() !== doc.uri.toString() && this.deps.allowed(t.uri))
       .slice(0, MAX_LOCATIONS);
-    const defs = await Promise.all(targets.map((t) => this.read(t.uri, t.range, t.at, name)));
+    const defs = await Promise.all(targets.map((t) => this.read(t, name)));
     return defs.filter((d): d is Definition => d !== undefined);
   }
 
   /** The declaration at `at` in `uri`: its document symbol's range (or the provider's range). */
-  private async read(
-    uri: vscode.Uri,
-    range: vscode.Range,
-    at: vscode.Position,
-    name: string,
-  ): Promise<Definition | undefined> {
+  private async read(t: Target, name: string): Promise<Definition | undefined> {
+    const { uri, range, at } = t;
     const target =
       vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ??
       (await vscode.workspace.openTextDocument(uri));
-    const symbol = enclosing(await this.symbolsOf(target), at);
+    // A LocationLink's targetRange is the whole declaration (LSP 3.17 "LocationLink": "the range
+    // enclosing this symbol", https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#locationLink;
+    // TypeScript fills it from tsserver's contextSpan): no second round trip unless it is too long
+    // to send whole and its members are wanted. A plain Location names only the symbol's name.
+    const short = t.whole && range.end.line - range.start.line < MAX_DECLARATION_LINES;
+    const symbol = short ? undefined : enclosing(await this.symbolsOf(target), at);
     const start = symbol?.range.start.line ?? range.start.line;
     const end = symbol?.range.end.line ?? Math.max(range.end.line, range.start.line);
     const lines: string[] = [];

@@ -55,3 +55,9 @@ export function identifiersBeforeCursor(prefix: string, linesAbove = 3, max = 6)
   }
   return [...strong, ...weak].slice(0, max);
 }
+
+/** The identifier that ends `text` when it is worth a lookup (not a keyword, two characters or more). */
+export function wordBefore(text: string): string | undefined {
+  const name = /[A-Za-z_$][\w$]*$/.exec(codeOnly(text))?.[0];
+  return name && name.length >= 2 && !KEYWORDS.has(name) ? name : undefined;
+}

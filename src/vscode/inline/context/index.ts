@@ -17,6 +17,8 @@ export const GATHER_BUDGET_MS = 100;
 export interface InlineContextDeps {
   /** Excluded by `tiered.exclude`, or one of VS Code's own configuration files (FeatureContext.isExcluded). */
   isExcluded(uri: vscode.Uri): boolean;
+  /** Inline suggestions are on for this document (definitions are prefetched only then). */
+  wants?(doc: vscode.TextDocument): boolean;
   logger?: Logger;
   budgetMs?: number;
 }
@@ -65,12 +67,17 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
       const path = pathOf(doc.uri);
       const read = (from: number, to: number): string =>
         doc.getText(new vscode.Range(from, 0, Math.min(to, doc.lineCount - 1), Number.MAX_SAFE_INTEGER));
+      const prefetch = doc === vscode.window.activeTextEditor?.document && (deps.wants?.(doc) ?? true);
       for (const c of e.contentChanges) {
         history.record(
           { docKey, path, startLine: c.range.start.line, oldEndLine: c.range.end.line, text: c.text },
           Date.now(),
           read,
         );
+        // A word just ended ("name(", "name.", "name "): look it up while the debounce runs.
+        if (prefetch && c.range.isEmpty && c.text.length <= 2 && /^[^\w$]/.test(c.text)) {
+          definitions.prefetch(doc, c.range.start);
+        }
       }
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -84,7 +91,8 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === input.docKey);
     if (!doc || !allowed(doc.uri) || signal.aborted) return { ...EMPTY(), gatherMs: performance.now() - started };
     const position = doc.positionAt(input.offset);
-    const stop = deadline(budgetMs, signal);
+    // Stop waiting a little early: on a busy extension host timers fire late (10-15 ms measured).
+    const stop = deadline(budgetMs * 0.9, signal);
     try {
       const openFiles = openFilesFor(doc, recent, { allowed, pathOf });
       // Settings may have changed since an edit was recorded: a newly excluded file's edits go.
