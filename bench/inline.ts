@@ -16,7 +16,7 @@
 // answers with the file's own continuation, right for a while and then wrong. Prints the figures
 // per policy, Tiered's ratios against each, and, as the LAST line, one JSON object with all of it.
 import { ollamaModel } from '../test/support/models';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import {
@@ -321,6 +321,9 @@ async function main(): Promise<void> {
         ),
       );
       if (process.env.BENCH_DEBUG) holder.editor!.prefixTail.set(req.requestId, req.prefix.slice(-30));
+      // Debug: every prompt as sent, one JSON line each (to see what changes between requests).
+      if (process.env.BENCH_PROMPTS)
+        appendFileSync(process.env.BENCH_PROMPTS, JSON.stringify({ policy: name, id: req.requestId, body }) + '\n');
       const rec: RecordedRequest = { prefix: req.prefix, suffix: req.suffix, deltas: [] };
       if (name === 'tiered') recorded.push(rec);
       const onText = (delta: string): void => {

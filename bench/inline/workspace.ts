@@ -132,6 +132,8 @@ export interface Workspace {
   /** All files of the language (the definition provider sees the whole project). */
   files: WorkspaceFile[];
   index: Map<string, Declaration[]>;
+  /** Names the current file imports from workspace files → the declarations they resolve to. */
+  imports: Map<string, Declaration[]>;
 }
 
 export function loadWorkspace(dir: string, file: string): Workspace {
@@ -159,7 +161,44 @@ export function loadWorkspace(dir: string, file: string): Workspace {
     .filter((f) => f !== current)
     .sort((a, b) => Number(isImported(b.path)) - Number(isImported(a.path)) || (a.path < b.path ? -1 : 1))
     .slice(0, MAX_OPEN_FILES);
-  return { dir, current, open, files, index: indexDeclarations(files) };
+  const index = indexDeclarations(files);
+  return { dir, current, open, files, index, imports: resolveImports(current, index) };
+}
+
+/**
+ * The current file's imports, resolved as TypeScript would for relative paths (x.ts, x.tsx,
+ * x/index.ts): each local name → the declarations of the imported name in that file.
+ */
+function resolveImports(current: WorkspaceFile, index: Map<string, Declaration[]>): Map<string, Declaration[]> {
+  const out = new Map<string, Declaration[]>();
+  for (const m of current.text.matchAll(/import\s+(?:type\s+)?([^;]*?)\s+from\s+['"](\.[^'"]+)['"]/g)) {
+    const base = join(current.path, '..', m[2]!).split(sep).join('/').replace(/\.js$/, '');
+    const modules = new Set([`${base}.ts`, `${base}.tsx`, `${base}/index.ts`]);
+    const braces = /\{([\s\S]*)\}/.exec(m[1]!)?.[1] ?? '';
+    for (const part of braces.split(',')) {
+      const named = /^(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(part.trim());
+      if (!named) continue;
+      const decls = (index.get(named[1]!) ?? []).filter((d) => modules.has(d.path));
+      if (decls.length) out.set(named[2] ?? named[1]!, decls);
+    }
+  }
+  return out;
+}
+
+/**
+ * What VS Code's definition provider returns for `name` at a place, emulated: an imported name
+ * resolves through its import; `x.name` to the methods of that name when there are at most two
+ * (the real provider knows the type; more candidates would be a guess); another name to its
+ * declaration in the current file (the window usually shows it: selection drops it), else nothing.
+ */
+export function resolveName(ws: Workspace, name: string, member: boolean): Declaration[] {
+  if (member) {
+    const methods = (ws.index.get(name) ?? []).filter((d) => d.member);
+    return methods.length <= MAX_LOCATIONS ? methods : [];
+  }
+  const imported = ws.imports.get(name);
+  if (imported) return imported.slice(0, MAX_LOCATIONS);
+  return (ws.index.get(name) ?? []).filter((d) => d.path === ws.current.path).slice(0, MAX_LOCATIONS);
 }
 
 /**
@@ -172,8 +211,10 @@ export function workspaceGatherer(ws: Workspace, edits: () => RecentEdit[]): Con
   return (input: CompletionInput): Promise<ContextMaterial> => {
     const t0 = performance.now();
     const definitions: Definition[] = [];
-    for (const { name } of identifiersBeforeCursor(input.prefix)) {
-      for (const d of (ws.index.get(name) ?? []).slice(0, MAX_LOCATIONS))
+    const lines = input.prefix.slice(-4000).split('\n');
+    for (const { name, linesUp, column } of identifiersBeforeCursor(input.prefix)) {
+      const line = lines[lines.length - 1 - linesUp] ?? '';
+      for (const d of resolveName(ws, name, line[column - 1] === '.'))
         definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line });
     }
     return Promise.resolve({
@@ -193,38 +234,19 @@ export interface CrossFileSymbol {
   member: boolean;
 }
 
-/** Names the current file imports (named, default and namespace-less forms). */
-function importedNames(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of text.matchAll(/import\s+(?:type\s+)?([\s\S]*?)\s+from\s+['"][^'"]+['"]/g)) {
-    const clause = m[1]!;
-    const braces = /\{([\s\S]*)\}/.exec(clause)?.[1];
-    for (const part of (braces ?? '').split(',')) {
-      const name = /(?:type\s+)?[\w$]+(?:\s+as\s+([\w$]+))?/.exec(part.trim());
-      const local = name?.[1] ?? /^(?:type\s+)?([\w$]+)/.exec(part.trim())?.[1];
-      if (local) out.add(local);
-    }
-    const def = /^([A-Za-z_$][\w$]*)/.exec(clause.trim())?.[1];
-    if (def && def !== 'type') out.add(def);
-  }
-  return out;
-}
-
 /**
- * The symbols a true continuation can use from another file: names the current file imports whose
- * declaration the index has in another file, and methods declared only in other files (reached
- * as `x.name`). Names declared in the current file, and names declared in more than two places
- * (get, run, dispose…: which one is meant is unknown), are left out.
+ * The symbols a true continuation can use from another file: names the current file imports from
+ * a workspace file, and methods declared in other files only, at most two of a name (reached as
+ * `x.name`; which of more is meant is unknown). Same resolution as the gatherer (resolveName).
  */
 export function crossFileSymbols(ws: Workspace): Map<string, CrossFileSymbol> {
   const out = new Map<string, CrossFileSymbol>();
-  const imported = importedNames(ws.current.text);
+  const first = (decls: Declaration[]) => decls.map((d) => d.text.split('\n')[0]!.trim().slice(0, 80));
+  for (const [name, decls] of ws.imports) out.set(name, { decls: first(decls), member: false });
   for (const [symbol, decls] of ws.index) {
-    if (symbol.length < 3 || decls.length > MAX_LOCATIONS) continue;
-    if (decls.some((d) => d.path === ws.current.path)) continue;
-    const member = !imported.has(symbol);
-    if (member && (symbol.length < 4 || !decls.every((d) => d.member))) continue;
-    out.set(symbol, { decls: decls.map((d) => d.text.split('\n')[0]!.trim().slice(0, 80)), member });
+    if (out.has(symbol) || symbol.length < 4 || decls.length > MAX_LOCATIONS) continue;
+    if (!decls.every((d) => d.member && d.path !== ws.current.path)) continue;
+    out.set(symbol, { decls: first(decls), member: true });
   }
   return out;
 }
