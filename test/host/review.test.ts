@@ -226,7 +226,7 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
       await wb.runCommand('Tiered: Deep Review: File');
       await dialog.waitFor({ state: 'visible', timeout: 20_000 });
       await dialog.getByRole('button', { name: 'Run Review' }).click();
-      await wb.page.locator('.tabs-container .tab', { hasText: 'Review src_ui.ts.md' }).waitFor({ state: 'visible' });
+      await wb.page.locator('.tabs-container .tab', { hasText: 'Review: src/ui.ts' }).waitFor({ state: 'visible' });
       await models.idle();
       assert.deepEqual(
         generate(models).map((r) => r.model),

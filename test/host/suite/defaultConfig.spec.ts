@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ReviewReport } from '../../../src/core/review/report';
+import { shownReport } from './reviewReport';
 
 const EXTENSION_ID = 'tiered.tiered';
 const REVIEW_SOURCE = 'Tiered review';
@@ -146,7 +147,6 @@ describe('The default configuration in a real VS Code', function () {
       diags.map((d) => [d.range.start.line + 1, d.message.split('\n')[0]]),
       [[2, 'no zero check']],
     );
-    const reportEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'tiered-review');
-    assert.match(reportEditor?.document.getText() ?? '', /\*\*Model\*\* pro\b/);
+    assert.match(await shownReport(report), /\*\*Model\*\* pro\b/);
   });
 });

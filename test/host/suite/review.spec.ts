@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { localDay } from '../../../src/core/day';
 import type { ReviewReport } from '../../../src/core/review/report';
 import type { LedgerRecord } from '../../../src/core/types';
+import { shownReport } from './reviewReport';
 
 const EXTENSION_ID = 'tiered.tiered';
 const SOURCE = 'Tiered review';
@@ -154,10 +155,10 @@ describe('Deep review in a real VS Code', function () {
       ],
     );
     assert.equal(diags[0]!.code, 'bug');
-    const reportEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'tiered-review');
-    assert.ok(reportEditor, 'the report is not shown beside the editor');
-    assert.match(reportEditor.document.getText(), /\*\*Model\*\* local-pro/);
-    assert.match(reportEditor.document.getText(), /### src\/calc\.ts/);
+    // The rendered report (a webview) is shown beside the editor; its content, as text:
+    const reportText = await shownReport(report);
+    assert.match(reportText, /\*\*Model\*\* local-pro/);
+    assert.match(reportText, /### src\/calc\.ts/);
     const records = (await reviewRecords()).slice(before);
     assert.deepEqual(
       records.map((r) => [r.model, r.outcome]),
@@ -262,8 +263,7 @@ describe('Deep review in a real VS Code', function () {
     assert.deepEqual(calc, [11], 'only the changed line of calc.ts is flagged');
     const added = reviewDiagnostics(fileUri('src/new.ts')).map((d) => d.range.start.line + 1);
     assert.deepEqual(added, [2]);
-    const reportDoc = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'tiered-review');
-    assert.match(reportDoc?.document.getText() ?? '', /Not sent.*`\.env`/);
+    assert.match(await shownReport(report), /Not sent.*`\.env`/);
   });
 
   it('cancel mid-review closes the stream; the ledger shows cancelled with a cost', async () => {
