@@ -29,6 +29,7 @@ const FILES: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
+  'slow.ts': 'const v = slowCall(',
   'secrets/keys.ts': "export const apiToken = 'SECRET-API-TOKEN-VALUE';\n// SECRET-KEYS-MARKER\n",
 };
 
@@ -87,7 +88,7 @@ describe('inline context from other open files in a real VS Code', { skip: hostS
     const bodies = inline.map((r) => JSON.stringify(r.body));
     const summary = inline.map((r) => `${r.id} ${r.model} ${JSON.stringify(r.body).slice(0, 400)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
-    assert.match(result.output, /2 passing/);
+    assert.match(result.output, /3 passing/);
     console.log(
       result.output
         .split('\n')

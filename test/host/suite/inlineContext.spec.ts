@@ -142,6 +142,55 @@ describe('Inline context from other files in a real VS Code', () => {
     }
   });
 
+  it('a slow definition provider: gather ends at its budget, the late answer serves the next gather without asking again, an excluded target is dropped', async () => {
+    let calls = 0;
+    let answered: () => void = () => {};
+    const settled = new Promise<void>((r) => (answered = r));
+    const libName = new vscode.Range(3, 16, 3, 35); // computeShippingCost in lib.ts
+    const provider = vscode.languages.registerDefinitionProvider(
+      { pattern: '**/slow.ts' },
+      {
+        provideDefinition: async () => {
+          calls++;
+          await sleep(3000);
+          setTimeout(answered, 50);
+          return [
+            new vscode.Location(uriOf('lib.ts'), libName),
+            new vscode.Location(uriOf('secrets/keys.ts'), new vscode.Range(0, 13, 0, 21)),
+          ];
+        },
+      },
+    );
+    const context = createInlineContext({ isExcluded: (uri) => excluder(uri.path), budgetMs: 100 });
+    try {
+      const slow = await show('slow.ts');
+      const position = slow.document.lineAt(0).range.end;
+      const input = {
+        docKey: slow.document.uri.toString(),
+        prefix: slow.document.lineAt(0).text,
+        suffix: '',
+        offset: slow.document.offsetAt(position),
+        languageId: 'typescript',
+      };
+      const first = await context.gather(input, new AbortController().signal);
+      console.log(`gather ms with a 3 s provider: ${first.gatherMs?.toFixed(1)}`);
+      assert.deepEqual(first.definitions, [], 'gather waited for the slow provider');
+      await settled;
+      const second = await context.gather(input, new AbortController().signal);
+      assert.equal(calls, 1, 'the same document version asked the provider again');
+      assert.deepEqual(
+        second.definitions.map((d) => [d.path, d.symbol, d.line]),
+        [['lib.ts', 'computeShippingCost', 4]],
+        'the late answer, read to its whole symbol (document symbols), without the excluded target',
+      );
+      assert.ok(second.definitions[0]!.text.startsWith(SIGNATURE), second.definitions[0]!.text);
+      assert.match(second.definitions[0]!.text, /\n}$/);
+    } finally {
+      provider.dispose();
+      context.dispose();
+    }
+  });
+
   it('typing a call to a function of another open file: the prompt holds its definition and the ghost text uses it', async () => {
     const main = await show('main.ts');
     // Each attempt is a new line (a new prefix): the engine's cache never answers it from before.
