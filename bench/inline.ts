@@ -470,7 +470,10 @@ async function main(): Promise<void> {
         ...(cp && ws
           ? {
               recallAtLeast12xCopilot:
-                t.contextRecall != null && cp.contextRecall != null && t.contextRecall >= 1.2 * cp.contextRecall,
+                t.contextRecall != null &&
+                cp.contextRecall != null &&
+                t.contextRecall > 0 &&
+                t.contextRecall >= 1.2 * cp.contextRecall,
               gatherP95AtMost100ms: (t.contextGatherP95Ms ?? 0) <= 100,
             }
           : {}),

@@ -22,6 +22,9 @@
 // output cap, before the first visible token, reported in usage. Refused requests are logged with
 // `rejected` and consume no script.
 //
+// The api.openai.com flavour emulates OpenAI prompt caching (promptCache.ts) for the models that
+// cache (or any name with the `promptCache` knob): cached_tokens in usage, o200k prompt counts.
+//
 // Knobs (knobs.ts) resolve per request as: BASE_KNOBS < options.knobs / setDefaults() <
 // setModelKnobs(model) < the first queued script that matches (enqueue() / fault(), used once).
 // Replies default to defaultReply(request) (an echo), or with the `demo` knob to demoReply(request)
