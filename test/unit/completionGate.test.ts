@@ -19,8 +19,15 @@ function at(doc: string, extra: Partial<CompletionInput> = {}): CompletionInput 
   };
 }
 
-function gate(now = { t: 0 }, threshold = 0, model?: AcceptanceModel): AskGate {
-  return new AskGate({ now: () => now.t, threshold: () => threshold, model, places: 4, negativeTtlMs: 60_000 });
+function gate(now = { t: 0 }, threshold = 0, model?: AcceptanceModel, exploreEvery = 0): AskGate {
+  return new AskGate({
+    now: () => now.t,
+    threshold: () => threshold,
+    model,
+    places: 4,
+    negativeTtlMs: 60_000,
+    exploreEvery,
+  });
 }
 
 describe('ask gate: mid-line', () => {
@@ -131,6 +138,15 @@ describe('ask gate: learned acceptance under the threshold', () => {
     // Threshold 0 switches the model off.
     assert.equal(gate(now, 0, model).shouldAsk(p), true);
     assert.equal(g.shouldAsk(p, true), true, 'explicit still asks');
+  });
+
+  test('one in `exploreEvery` blocked places is asked anyway, so the model can change its mind', () => {
+    const now = { t: 0 };
+    const model = new AcceptanceModel({ warmup: 20 });
+    const g = gate(now, 0.15, model, 3);
+    const p = at('x = 1;\nlet total = |\n');
+    trained(g, p, false, 150, now);
+    assert.deepEqual([g.shouldAsk(p), g.shouldAsk(p), g.shouldAsk(p), g.shouldAsk(p)], [false, false, true, false]);
   });
 
   test('places the user accepts stay asked', () => {

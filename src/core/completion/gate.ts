@@ -18,6 +18,11 @@ export interface AskGateOptions {
   negativeTtlMs?: number;
   /** A shown suggestion neither accepted nor superseded after this long counts as not accepted. */
   pendingMs?: number;
+  /**
+   * One in this many places the model would block is asked anyway, so that it keeps learning
+   * where it blocks (a blocked place is never shown, so it could never change its mind); 0 = never.
+   */
+  exploreEvery?: number;
   /** Called after the model learned (the edge persists it, debounced). */
   onLearn?(model: AcceptanceModel): void;
 }
@@ -61,6 +66,7 @@ export class AskGate {
   private readonly lastOutcome = new Map<string, 'accepted' | 'rejected'>();
   private readonly pending = new Map<number, Pending>();
   private lastAcceptAt: number | undefined;
+  private unlikelySeen = 0;
 
   constructor(private readonly opts: AskGateOptions) {
     this.model = opts.model ?? new AcceptanceModel();
@@ -109,7 +115,8 @@ export class AskGate {
     const threshold = this.opts.threshold?.() ?? 0;
     if (threshold > 0 && this.model.warm) {
       const p = this.model.predict(this.features(input, linePrefix, lineSuffix, line));
-      if (p < threshold) return 'unlikely';
+      const every = this.opts.exploreEvery ?? 20;
+      if (p < threshold && (every <= 0 || ++this.unlikelySeen % every !== 0)) return 'unlikely';
     }
     return undefined;
   }
