@@ -51,6 +51,7 @@ interface Args {
   workspace?: string;
   priceAs: string;
   contextTokens: number;
+  acceptThreshold: number;
   seed: number;
   ttft: number;
   tps: number;
@@ -74,6 +75,8 @@ function parseArgs(argv: string[]): Args {
     chat: false,
     priceAs: 'gpt-5-mini',
     contextTokens: DEFAULT_CONTEXT_TOKENS,
+    // tiered.inline.acceptThreshold's default (src/core/config.ts): the gate's acceptance model.
+    acceptThreshold: 0.15,
     policies: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -92,6 +95,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--workspace') args.workspace = v();
     else if (a === '--price-as') args.priceAs = v();
     else if (a === '--context-tokens') args.contextTokens = Math.round(num());
+    else if (a === '--accept-threshold') args.acceptThreshold = Math.min(0.9, num());
     else if (a === '--seed') args.seed = num();
     else if (a === '--ttft') args.ttft = num();
     else if (a === '--tps') args.tps = num();
@@ -335,7 +339,7 @@ async function main(): Promise<void> {
       holder.editor!.sdkSyncMs.set(req.requestId, cpuNow() - t0);
       return pending.then((res) => ({ text: res.text, model, usage: res.usage }));
     };
-    const gate = named.gate ? new AskGate({ now: () => Date.now() }) : undefined;
+    const gate = named.gate ? new AskGate({ now: () => Date.now(), threshold: () => args.acceptThreshold }) : undefined;
     if (gate) gates.set(name, gate);
     const editor: ReplayEditor = new ReplayEditor(
       source,
