@@ -50,7 +50,8 @@ export interface EngineOptions {
    * Context from outside the file (context/types.ts): gathered after the debounce within
    * `budgetMs` (default 100) and cancelled with the call, then selected into `contextTokens`
    * ('tiered' by default; 'openTabs' is the Copilot-like policy the benchmark compares with).
-   * 'context' in `meter` is the gathering's wall time.
+   * 'context' in `meter` (and FlightReport.contextMs) is the step's time: the gathering's wall time
+   * plus the selection's; the selection is not counted in 'call'.
    */
   context?: { gather: ContextGatherer; budgetMs?: number; strategy?: ContextStrategy };
   /**
@@ -76,6 +77,8 @@ const NO_MATERIAL: ContextMaterial = { openFiles: [], edits: [], definitions: []
 interface Gathered {
   material: ContextMaterial;
   ms: number;
+  /** Time the selection took (set when the request starts; 0 without perfNow). */
+  selectMs: number;
 }
 
 const ENDS_EARLY = /[\n)\]}]/;
@@ -171,8 +174,9 @@ export class CompletionEngine {
       for (const f of [...this.flights]) if (!f.ended) this.abort(f, 'superseded');
     }
     const flight = this.start(input, gathered);
-    this.meterCall(t1, flight.id);
-    if (gathered) this.opts.meter?.('context', gathered.ms, flight.id);
+    // The selection belongs to the context step: metered there, not in the call.
+    this.meterCall(t1 === undefined ? undefined : t1 + (gathered?.selectMs ?? 0), flight.id);
+    if (gathered) this.opts.meter?.('context', gathered.ms + gathered.selectMs, flight.id);
     return this.follow(flight, input, signal, 'request');
   }
 
@@ -222,7 +226,7 @@ export class CompletionEngine {
       });
       const material = await Promise.race([gathering, fallback]);
       if (signal.aborted) return undefined;
-      return { material, ms: material.gatherMs ?? now() - started };
+      return { material, ms: material.gatherMs ?? now() - started, selectMs: 0 };
     } finally {
       signal.removeEventListener('abort', onCancel);
       timers.clearTimeout(deadline);
@@ -304,7 +308,9 @@ export class CompletionEngine {
   private start(input: CompletionInput, gathered?: Gathered): Flight {
     const config = this.opts.config();
     const window = this.windowFor(input, config);
+    const t0 = this.opts.perfNow?.();
     const context = gathered ? this.contextFor(input, window, gathered) : undefined;
+    if (gathered && t0 !== undefined) gathered.selectMs = this.opts.perfNow!() - t0;
     let resolveEnded = (): void => {};
     const endedSignal = new Promise<void>((r) => (resolveEnded = r));
     // Several lines only where a whole block is expected (multiline.ts).
@@ -331,7 +337,7 @@ export class CompletionEngine {
         window.suffix.length +
         (context ?? []).reduce((n, i) => n + i.path.length + i.text.length, 0),
       engineMs: 0,
-      ...(gathered ? { contextItems: context!.length, contextMs: gathered.ms } : {}),
+      ...(gathered ? { contextItems: context!.length, contextMs: gathered.ms + gathered.selectMs } : {}),
     };
     this.flights.push(f);
     let settled: Promise<SourceResult>;

@@ -5,7 +5,15 @@
 // share a long prefix that providers can cache; it is rebuilt, in a fixed order, only on overflow.
 import { estimateTextTokens } from '../../usage';
 import type { CompletionInput } from '../types';
-import { bestWindow, cursorContext, identifiers, jaccard, lastUse, SNIPPET_WINDOW_LINES } from './similarity';
+import {
+  bestWindow,
+  cursorContext,
+  identifiers,
+  identifiersOf,
+  jaccard,
+  lastUse,
+  SNIPPET_WINDOW_LINES,
+} from './similarity';
 import type { ContextItem, ContextMaterial } from './types';
 
 /** 'tiered': definitions, edits, snippets with a stable order; 'openTabs': Copilot-like snippets only. */
@@ -20,21 +28,41 @@ const ITEM_OVERHEAD_TOKENS = 8;
 /** Below this a snippet cut to the remaining budget says too little to be worth its header. */
 const MIN_SNIPPET_TOKENS = 48;
 
-export function itemTokens(item: Pick<ContextItem, 'path' | 'text'>): number {
-  return estimateTextTokens(item.path) + estimateTextTokens(item.text) + ITEM_OVERHEAD_TOKENS;
+// Token estimates of texts that come back on every request (the same snippets and definitions).
+const MEMO_TEXTS = 256;
+const tokenMemo = new Map<string, number>();
+
+function textTokens(text: string): number {
+  let n = tokenMemo.get(text);
+  if (n === undefined) {
+    n = estimateTextTokens(text);
+    tokenMemo.set(text, n);
+    if (tokenMemo.size > MEMO_TEXTS) tokenMemo.delete(tokenMemo.keys().next().value!);
+  }
+  return n;
 }
 
-/** The first whole lines of `text` whose item fits `tokens` ('' when not even one line fits). */
+export function itemTokens(item: Pick<ContextItem, 'path' | 'text'>): number {
+  return estimateTextTokens(item.path) + textTokens(item.text) + ITEM_OVERHEAD_TOKENS;
+}
+
+/**
+ * The first whole lines of `text` whose item fits `tokens` ('' when not even one line fits). Lines
+ * are costed one by one (each rounded up), which never undercounts the whole.
+ */
 function headLines(path: string, text: string, tokens: number): string {
   if (itemTokens({ path, text }) <= tokens) return text;
-  const lines = text.split('\n');
-  let out = '';
-  for (const line of lines) {
-    const next = out ? `${out}\n${line}` : line;
-    if (itemTokens({ path, text: next }) > tokens) break;
-    out = next;
+  let used = itemTokens({ path, text: '' });
+  let end = 0;
+  while (end < text.length) {
+    let next = text.indexOf('\n', end === 0 ? 0 : end + 1);
+    if (next < 0) next = text.length;
+    const cost = estimateTextTokens(text.slice(end, next + 1));
+    if (used + cost > tokens) break;
+    used += cost;
+    end = next;
   }
-  return out;
+  return text.slice(0, end);
 }
 
 interface Candidate {
@@ -53,17 +81,13 @@ export function compareItems(a: ContextItem, b: ContextItem): number {
 }
 
 /** Snippets of open files (never the current one), best first, one per file. */
-function snippetCandidates(material: ContextMaterial, input: CompletionInput, max: number): Candidate[] {
-  const target = identifiers(cursorContext(input.prefix));
+function snippetCandidates(material: ContextMaterial, target: ReadonlySet<string>, max: number): Candidate[] {
   const ranked: { c: Candidate; score: number; at: number }[] = [];
   for (const f of material.openFiles) {
     if (f.path === material.currentPath) continue;
     const best = bestWindow(f.path, f.text, target);
     if (!best) continue;
-    const text = f.text
-      .split('\n')
-      .slice(best.line, best.line + best.lines)
-      .join('\n');
+    const text = best.text;
     ranked.push({
       c: { item: { kind: 'snippet', path: f.path, text, key: `snippet:${f.path}:${best.line + 1}` } },
       score: best.score,
@@ -147,16 +171,18 @@ export function selectContext(
   if (budgetTokens <= 0) return [];
   if (strategy === 'openTabs') {
     // Copilot's order: the most similar snippet last, nearest the file.
-    const picked = fill(snippetCandidates(material, input, MAX_SNIPPETS), budgetTokens, 0, new Set());
+    const target = identifiers(cursorContext(input.prefix));
+    const picked = fill(snippetCandidates(material, target, MAX_SNIPPETS), budgetTokens, 0, new Set());
     return picked.reverse();
   }
+  const target = identifiers(cursorContext(input.prefix));
   const defs = definitionCandidates(material, input, budgetTokens);
   const candidates = [
     ...defs,
     ...editCandidates(material, input, budgetTokens),
-    ...snippetCandidates(material, input, MAX_SNIPPETS),
+    ...snippetCandidates(material, target, MAX_SNIPPETS),
   ];
-  const kept = previous?.length ? keep(previous, candidates, material, input) : [];
+  const kept = previous?.length ? keep(previous, candidates, material, input, target) : [];
   const keptTokens = kept.reduce((n, i) => n + itemTokens(i), 0);
   if (kept.length && keptTokens <= budgetTokens) {
     const taken = new Set(kept.map((i) => i.key));
@@ -178,9 +204,9 @@ function keep(
   candidates: Candidate[],
   material: ContextMaterial,
   input: CompletionInput,
+  target: ReadonlySet<string>,
 ): ContextItem[] {
   const byKey = new Map(candidates.map((c) => [c.item.key, c.item]));
-  const target = identifiers(cursorContext(input.prefix));
   const window = input.prefix + input.suffix;
   const out: ContextItem[] = [];
   for (const p of previous) {
@@ -192,7 +218,7 @@ function keep(
     const file = material.openFiles.find((f) => f.path === p.path);
     if (!file || file.path === material.currentPath || !file.text.includes(p.text) || window.includes(p.text)) continue;
     if (p.text.split('\n').length > SNIPPET_WINDOW_LINES) continue;
-    if (jaccard(identifiers(p.text), target) > 0) out.push(p);
+    if (jaccard(identifiersOf(p.text), target) > 0) out.push(p);
   }
   return out;
 }

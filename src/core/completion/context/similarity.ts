@@ -34,11 +34,17 @@ export function identifiers(text: string): Set<string> {
   return out;
 }
 
-/** Every identifier occurrence with its offset (for "used at or before the cursor"). */
+const IDENT_CHAR = /[A-Za-z0-9_$]/;
+
+/** Offset of the last whole-identifier use of `symbol` in `text`, or -1. */
 export function lastUse(text: string, symbol: string): number {
-  let at = -1;
-  for (const m of text.matchAll(IDENT)) if (m[0] === symbol) at = m.index;
-  return at;
+  if (!symbol) return -1;
+  for (let at = text.lastIndexOf(symbol); at >= 0; at = at > 0 ? text.lastIndexOf(symbol, at - 1) : -1) {
+    const before = at > 0 ? text[at - 1]! : ' ';
+    const after = text[at + symbol.length] ?? ' ';
+    if (!IDENT_CHAR.test(before) && !IDENT_CHAR.test(after)) return at;
+  }
+  return -1;
 }
 
 export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -49,11 +55,14 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   return both / (a.size + b.size - both);
 }
 
-/** The last `lines` lines before the cursor: what the snippets are compared with. */
+/**
+ * The last `lines` lines before the cursor: what the snippets are compared with. A word being typed
+ * at the cursor is left out (a fragment matches nothing, and the ranking then holds while typing it).
+ */
 export function cursorContext(prefix: string, lines = CURSOR_CONTEXT_LINES): string {
   let at = prefix.length;
   for (let i = 0; i < lines && at > 0; i++) at = prefix.lastIndexOf('\n', at - 1);
-  return prefix.slice(Math.max(0, at + 1));
+  return prefix.slice(Math.max(0, at + 1)).replace(/[A-Za-z0-9_$]+$/, '');
 }
 
 export interface WindowMatch {
@@ -62,20 +71,96 @@ export interface WindowMatch {
   /** Number of lines in the window. */
   lines: number;
   score: number;
+  /** The window's text. */
+  text: string;
 }
 
-// Per-line identifier lists of files seen recently: the same open files come back on every request.
-const MEMO_FILES = 32;
-const memo = new Map<string, { text: string; lines: string[][] }>();
+// Identifiers are interned to small integers so the sliding window counts in typed arrays (no
+// string hashing per step): the engine runs this on every request, over up to 20 open files.
+const MAX_INTERNED = 400_000;
+const interned = new Map<string, number>();
+let counts = new Int32Array(4096);
+let inTarget = new Uint8Array(4096);
 
-function lineIdentifiers(path: string, text: string): string[][] {
+function idOf(s: string): number {
+  let v = interned.get(s);
+  if (v === undefined) {
+    v = interned.size;
+    interned.set(s, v);
+  }
+  return v;
+}
+
+// Per-line identifier ids of files seen recently: the same open files come back on every request.
+const MEMO_FILES = 32;
+interface FileIds {
+  text: string;
+  lines: Int32Array[];
+  /** Offset of each line's start, and the text's length at the end. */
+  starts: number[];
+  /** The last target this file was ranked against, and the answer (the target rarely changes). */
+  last?: { target: string; windowLines: number; match: WindowMatch | undefined };
+}
+const memo = new Map<string, FileIds>();
+
+function lineIds(path: string, text: string): FileIds {
+  if (interned.size > MAX_INTERNED) {
+    interned.clear();
+    memo.clear();
+  }
   const hit = memo.get(path);
-  if (hit && hit.text === text) return hit.lines;
-  const lines = text.split('\n').map((l) => [...identifiers(l)]);
+  if (hit && hit.text === text) return hit;
+  const split = text.split('\n');
+  const starts: number[] = [];
+  let at = 0;
+  for (const l of split) {
+    starts.push(at);
+    at += l.length + 1;
+  }
+  starts.push(text.length + 1);
+  const entry = { text, lines: split.map((l) => Int32Array.from(identifiers(l), idOf)), starts };
   memo.delete(path);
-  memo.set(path, { text, lines });
+  memo.set(path, entry);
   if (memo.size > MEMO_FILES) memo.delete(memo.keys().next().value!);
-  return lines;
+  return entry;
+}
+
+function ensureCapacity(n: number): void {
+  if (n <= counts.length) return;
+  let size = counts.length;
+  while (size < n) size *= 2;
+  const c = new Int32Array(size);
+  c.set(counts);
+  counts = c;
+  const t = new Uint8Array(size);
+  t.set(inTarget);
+  inTarget = t;
+}
+
+const signatures = new WeakMap<ReadonlySet<string>, string>();
+
+/** A target set's identity by content, computed once per set (the same set ranks every file). */
+function signatureOf(target: ReadonlySet<string>): string {
+  let sig = signatures.get(target);
+  if (sig === undefined) {
+    sig = [...target].sort().join(' ');
+    signatures.set(target, sig);
+  }
+  return sig;
+}
+
+const MEMO_TEXTS = 128;
+const identifierMemo = new Map<string, Set<string>>();
+
+/** identifiers() of texts that come back on every request (kept snippets), remembered. */
+export function identifiersOf(text: string): Set<string> {
+  let ids = identifierMemo.get(text);
+  if (!ids) {
+    ids = identifiers(text);
+    identifierMemo.set(text, ids);
+    if (identifierMemo.size > MEMO_TEXTS) identifierMemo.delete(identifierMemo.keys().next().value!);
+  }
+  return ids;
 }
 
 /**
@@ -89,35 +174,57 @@ export function bestWindow(
   windowLines = SNIPPET_WINDOW_LINES,
 ): WindowMatch | undefined {
   if (target.size === 0) return undefined;
-  const lines = lineIdentifiers(path, text);
+  const file = lineIds(path, text);
+  const signature = signatureOf(target);
+  if (file.last && file.last.target === signature && file.last.windowLines === windowLines) return file.last.match;
+  const match = slide(file, target, windowLines);
+  file.last = { target: signature, windowLines, match };
+  return match;
+}
+
+function slide(file: FileIds, target: ReadonlySet<string>, windowLines: number): WindowMatch | undefined {
+  const { lines, text } = file;
   const n = Math.min(windowLines, lines.length);
   if (n === 0) return undefined;
-  const counts = new Map<string, number>();
+  const targetIds = Array.from(target, idOf);
+  ensureCapacity(interned.size);
+  for (const id of targetIds) inTarget[id] = 1;
+  let distinct = 0;
   let shared = 0;
-  const add = (ids: string[]): void => {
+  const add = (ids: Int32Array): void => {
     for (const id of ids) {
-      const c = counts.get(id) ?? 0;
-      counts.set(id, c + 1);
-      if (c === 0 && target.has(id)) shared++;
+      if (counts[id]++ === 0) {
+        distinct++;
+        shared += inTarget[id]!;
+      }
     }
   };
-  const remove = (ids: string[]): void => {
+  const remove = (ids: Int32Array): void => {
     for (const id of ids) {
-      const c = counts.get(id)!;
-      if (c === 1) {
-        counts.delete(id);
-        if (target.has(id)) shared--;
-      } else counts.set(id, c - 1);
+      if (--counts[id]! === 0) {
+        distinct--;
+        shared -= inTarget[id]!;
+      }
     }
   };
+  const score = (): number => (distinct ? shared / (distinct + target.size - shared) : 0);
   for (let i = 0; i < n; i++) add(lines[i]!);
-  const score = (): number => (counts.size ? shared / (counts.size + target.size - shared) : 0);
-  let best: WindowMatch = { line: 0, lines: n, score: score() };
-  for (let start = 1; start + n <= lines.length; start++) {
+  let bestLine = 0;
+  let bestScore = score();
+  let start = 1;
+  for (; start + n <= lines.length; start++) {
     remove(lines[start - 1]!);
     add(lines[start + n - 1]!);
     const s = score();
-    if (s > best.score) best = { line: start, lines: n, score: s };
+    if (s > bestScore) {
+      bestScore = s;
+      bestLine = start;
+    }
   }
-  return best.score > 0 ? best : undefined;
+  // Leave the shared arrays zeroed for the next file.
+  for (let i = start - 1; i < start - 1 + n; i++) for (const id of lines[i]!) counts[id] = 0;
+  for (const id of targetIds) inTarget[id] = 0;
+  if (bestScore <= 0) return undefined;
+  const windowText = text.slice(file.starts[bestLine]!, file.starts[bestLine + n]! - 1);
+  return { line: bestLine, lines: n, score: bestScore, text: windowText };
 }
