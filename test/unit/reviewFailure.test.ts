@@ -24,6 +24,7 @@ import {
   reviewError,
 } from '../../src/core/review/failure';
 import type { ReviewInput } from '../../src/core/review/input';
+import { formatReportMarkdown } from '../../src/core/review/report';
 import { silentLogger, systemClock } from '../../src/core/types';
 import { createModelClient } from '../../src/providers';
 import { startModelServer, type ModelServer } from '../server/modelServer';
@@ -125,6 +126,14 @@ describe('a failed review: the attempt, its cost and its words', () => {
     assert.equal(attempt.error.what, "the model's answer was not valid review JSON, even after one repair");
     // No parse error text reaches the user: it is in the log with the raw answer.
     assert.doesNotMatch(err.message, /Unexpected|position|JSON at|schema \(/);
+    // The Markdown form of the attempt (the report view's text) says so too, with no findings section.
+    const md = formatReportMarkdown(attempt);
+    assert.match(
+      md,
+      /> \*\*This review failed\*\*: the model's answer was not valid review JSON, even after one repair\. It cost /,
+    );
+    assert.match(md, /\| repair \(failed\) \|/);
+    assert.doesNotMatch(md, /## Findings/);
     const message = failureMessage(attempt);
     assert.equal(
       message,

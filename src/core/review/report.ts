@@ -2,7 +2,7 @@
 // what each stage cost, and the Markdown report opened beside the editor.
 import { formatUsd, moneyTable, sumUsd } from '../money/format';
 import type { ReviewKind } from './input';
-import type { ReviewError } from './failure';
+import { attemptCost, type ReviewError } from './failure';
 import type { Finding } from './findings';
 
 export { formatUsd }; // the one money formatter (src/core/money/format.ts), for the review's callers
@@ -87,11 +87,11 @@ export function formatReportMarkdown(r: ReviewReport): string {
       ` · **Cost** ${cost.total} · **Time** ${(r.elapsedMs / 1000).toFixed(1)} s${cached}`,
     '',
   );
-  if (r.stages.length > 1) {
+  if (r.stages.length > 1 || r.stages.some((s) => s.outcome)) {
     out.push('| Stage | Tier | Model | In | Out | Cost | Time |', '|---|---|---|---:|---:|---:|---:|');
     r.stages.forEach((s, i) => {
       out.push(
-        `| ${s.stage} | ${s.tier} | ${s.model} | ${s.inputTokens} | ${s.outputTokens} | ${cost.rows[i]} | ${(s.latencyMs / 1000).toFixed(1)} s |`,
+        `| ${s.stage}${s.outcome ? ` (${s.outcome === 'error' ? 'failed' : 'cancelled'})` : ''} | ${s.tier} | ${s.model} | ${s.inputTokens} | ${s.outputTokens} | ${cost.rows[i]} | ${(s.latencyMs / 1000).toFixed(1)} s |`,
       );
     });
     out.push('');
@@ -105,6 +105,15 @@ export function formatReportMarkdown(r: ReviewReport): string {
     );
   }
   if (r.skipped?.length) out.push(`> **Not reviewed**: ${r.skipped.join(', ')}.`, '');
+  if (r.error) {
+    out.push(
+      `> **This review failed**: ${r.error.what}. It cost ${attemptCost(r)}.`,
+      '',
+      `Detail: ${r.error.message}`,
+      '',
+    );
+    return out.join('\n');
+  }
   if (r.summary) out.push('## Summary', '', r.summary, '');
   out.push(`## Findings (${r.findings.length})`, '');
   if (r.findings.length === 0) out.push('No problems found.', '');
@@ -116,7 +125,7 @@ export function formatReportMarkdown(r: ReviewReport): string {
     for (const f of list) {
       const lines = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
       out.push(
-        `- **${f.severity}** · ${f.category} · ${lines}: **${f.title}**`,
+        `- **${f.severity}** · ${f.category}${f.confidence ? ` · ${f.confidence} confidence` : ''} · ${lines}: **${f.title}**`,
         '',
         `  ${f.explanation.replace(/\n/g, '\n  ')}`,
       );
