@@ -13,6 +13,8 @@ import type {
   SourceResult,
 } from '../../src/core/completion';
 import { TieredError } from '../../src/core/errors';
+import { buildInlineRequest, CURSOR_MARK } from '../../src/core/completion';
+import { ollamaModel } from '../support/models';
 
 const MATERIAL: ContextMaterial = {
   currentPath: 'src/main.ts',
@@ -178,5 +180,31 @@ describe('engine: context step', () => {
     }
     assert.equal(new Set(starts(held.requests, texts)).size, 1, 'held: one start for six lines');
     assert.ok(new Set(starts(plain.requests, texts)).size >= 4, 'without context: the start follows the cursor');
+  });
+
+  test('consecutive prompts while typing share everything up to the cursor (context block and window start)', async () => {
+    const long = Array.from({ length: 800 }, (_, i) => `const v${i} = priceOf(${i});`).join('\n') + '\n';
+    const gather: ContextGatherer = async () => MATERIAL;
+    const userText = (req: SourceRequest) =>
+      buildInlineRequest(ollamaModel({ fim: false }), req, { maxOutputTokens: 64 }).messages![1]!.content;
+    for (const withContext of [true, false]) {
+      const s = withContext ? setup({ context: { gather } }) : setup();
+      let text = long;
+      for (const line of ['const a = priceOf(1);', 'const b = priceOf(2);', 'const c = priceOf(3);']) {
+        text += `${line}\n`;
+        void s.engine.complete(input(text), new AbortController().signal);
+        await s.time.advance(50);
+        await flushPromises();
+        await s.time.advance(10);
+      }
+      const [first, second, third] = s.requests.map(userText);
+      const shared = (a: string, b: string) => b.startsWith(a.slice(0, a.indexOf(CURSOR_MARK)));
+      if (withContext) {
+        assert.ok(first!.includes('Definition from src/pricing.ts'));
+        assert.ok(shared(first!, second!) && shared(second!, third!), 'each prompt extends the one before');
+      } else {
+        assert.ok(!shared(first!, second!) || !shared(second!, third!), 'the plain window slides');
+      }
+    }
   });
 });
