@@ -282,7 +282,13 @@ export function callsTable(data: PanelData, state: PanelState, onSort: (key: Cal
             )
           : h('td', { class: 'num', title: `$${exactUsd(r.costUsd)}` }, money(r.costUsd)),
         h('td', { class: 'num' }, ms(r.latencyMs)),
-        h('td', { title: r.reason ?? '' }, r.outcome, r.reason ? ` (${r.reason})` : ''),
+        // A call that failed reads "failed" (the ledger's outcome is 'error'), with its reason.
+        h(
+          'td',
+          { title: r.reason ?? '' },
+          r.outcome === 'error' ? 'failed' : r.outcome,
+          r.reason ? ` (${r.reason})` : '',
+        ),
       ),
     ),
   );

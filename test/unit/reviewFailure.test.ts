@@ -25,6 +25,7 @@ import {
 } from '../../src/core/review/failure';
 import type { ReviewInput } from '../../src/core/review/input';
 import { formatReportMarkdown } from '../../src/core/review/report';
+import { filterRows, toRow } from '../../src/core/spend/calls';
 import { silentLogger, systemClock } from '../../src/core/types';
 import { createModelClient } from '../../src/providers';
 import { startModelServer, type ModelServer } from '../server/modelServer';
@@ -118,6 +119,11 @@ describe('a failed review: the attempt, its cost and its words', () => {
     assert.match(attempt.stages[1]!.reason ?? '', /invalid review JSON/);
     assert.equal(attempt.totals.costUsd, sumUsd(added.map((r) => r.costUsd)));
     assert.ok(attempt.totals.costUsd > 0);
+    // The cost panel shows the failed call as "failed"; filtering by that word finds it (and only it).
+    assert.deepEqual(
+      filterRows(added.map(toRow), { text: 'failed' }).map((r) => r.outcome),
+      ['error'],
+    );
     assert.equal(attempt.model, 'pro');
     assert.equal(attempt.tier, 'pro');
     assert.deepEqual(attempt.excluded, ['.env']);

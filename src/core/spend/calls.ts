@@ -119,6 +119,8 @@ export function filterRows(rows: readonly CallRow[], filter: CallFilter): CallRo
         r.tier.toLowerCase().includes(text) ||
         r.model.toLowerCase().includes(text) ||
         r.outcome.includes(text) ||
+        // The panel shows an 'error' outcome as "failed": typing what is shown finds it.
+        (r.outcome === 'error' && 'failed'.includes(text)) ||
         (r.reason?.toLowerCase().includes(text) ?? false)),
   );
 }
