@@ -141,9 +141,11 @@ export class DefinitionLookup {
   /** The declaration at `at` in `uri`: its document symbol's range (or the provider's range). */
   private async read(t: Target, name: string): Promise<Definition | undefined> {
     const { uri, range, at } = t;
-    const target =
-      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ??
-      (await vscode.workspace.openTextDocument(uri));
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    // Files outside the workspace (the language's bundled lib.d.ts, SDK sources) only when already
+    // open: the model knows standard libraries, and nothing is read from elsewhere on disk.
+    if (!open && !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
+    const target = open ?? (await vscode.workspace.openTextDocument(uri));
     // A LocationLink's targetRange is the whole declaration (LSP 3.17 "LocationLink": "the range
     // enclosing this symbol", https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#locationLink;
     // TypeScript fills it from tsserver's contextSpan): no second round trip unless it is too long
