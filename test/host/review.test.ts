@@ -84,6 +84,8 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
     models = await startModelServer({ knobs: { text: scriptedFindings } });
     // The slow pro model streams a long answer for ~20 s, so the spec can cancel it mid-stream.
     models.setModelKnobs('slow-pro-model', { tokensPerSecond: 60, text: `{"summary": "${'x'.repeat(4800)}"` });
+    // The bad pro model answers prose: not review JSON, not even after the repair.
+    models.setModelKnobs('bad-pro-model', { text: 'Sure! The code looks fine to me.' });
     workspace = makeWorkspace({
       'src/calc.ts': CALC_HEAD,
       'src/other.ts': 'export const answer = 42;\n',
@@ -125,6 +127,13 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
           'local-pro-slow': {
             provider: 'local-openai',
             model: 'slow-pro-model',
+            tier: 'pro',
+            maxOutputTokens: 8192,
+            price: price(2, 12),
+          },
+          'local-pro-bad': {
+            provider: 'local-openai',
+            model: 'bad-pro-model',
             tier: 'pro',
             maxOutputTokens: 8192,
             price: price(2, 12),
@@ -238,6 +247,16 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
     } finally {
       await wb.close();
     }
+  });
+
+  test('a failed review tells the truth and is the last report', async () => {
+    models.clearLog();
+    await run('a failed review', 'host-review-failed.png');
+    await models.idle();
+    assert.deepEqual(
+      generate(models).map((r) => r.model),
+      ['bad-pro-model', 'bad-pro-model'], // the review and its one repair, nothing more
+    );
   });
 
   test('cancel mid-review closes the stream', async () => {

@@ -287,4 +287,39 @@ describe('Deep review in a real VS Code', function () {
     assert.ok(records[0]!.outputTokens > 0, `what streamed before the cancel is billed: ${JSON.stringify(records[0])}`);
     assert.ok(dialogs.shown.some((d) => /cancelled/i.test(d.message)));
   });
+
+  it('a failed review says what happened and what it cost; Show Last Report shows the attempt', async () => {
+    dialogs.install();
+    await setProTier(['local-pro-bad']); // answers prose, never review JSON
+    const uri = fileUri('src/other.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const before = (await reviewRecords()).length;
+    const report = await vscode.commands.executeCommand<ReviewReport | undefined>('tiered.reviewFile', { fresh: true });
+    assert.equal(report, undefined);
+    const records = (await reviewRecords()).slice(before);
+    assert.deepEqual(
+      records.map((r) => [r.model, r.outcome]),
+      [
+        ['local-pro-bad', 'ok'], // its answer was sent back for the one repair
+        ['local-pro-bad', 'error'],
+      ],
+    );
+    const error = dialogs.shown.find((d) => d.kind === 'error');
+    assert.ok(error, `no error message; shown: ${JSON.stringify(dialogs.shown)}`);
+    assert.match(
+      error.message,
+      /^Deep review of src\/other\.ts failed: the model's answer was not valid review JSON, even after one repair\. It cost \$[\d.]+ over 2 calls\.$/,
+    );
+    assert.doesNotMatch(error.message, /Unexpected token|position \d|schema \(/, 'no raw parse error');
+    assert.deepEqual(error.items, ['Retry', 'Show Log', 'Show Report']);
+
+    await vscode.commands.executeCommand('tiered.showReviewReport');
+    const text = await shownReport({
+      title: 'src/other.ts',
+      kind: 'file',
+      error: { reason: 'invalidResponse', what: '', message: '' },
+    });
+    assert.match(text, /This review failed\*\*: the model's answer was not valid review JSON/);
+    assert.match(text, /\| repair \(failed\) \|/);
+  });
 });
