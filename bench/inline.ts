@@ -52,6 +52,8 @@ interface Args {
   priceAs: string;
   contextTokens: number;
   acceptThreshold: number;
+  /** Experiment: the gatherer also returns the definitions of every imported name. */
+  importDefinitions: boolean;
   seed: number;
   ttft: number;
   tps: number;
@@ -77,6 +79,7 @@ function parseArgs(argv: string[]): Args {
     contextTokens: DEFAULT_CONTEXT_TOKENS,
     // tiered.inline.acceptThreshold's default (src/core/config.ts): the gate's acceptance model.
     acceptThreshold: 0.15,
+    importDefinitions: false,
     policies: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +99,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--price-as') args.priceAs = v();
     else if (a === '--context-tokens') args.contextTokens = Math.round(num());
     else if (a === '--accept-threshold') args.acceptThreshold = Math.min(0.9, num());
+    else if (a === '--import-definitions') args.importDefinitions = true;
     else if (a === '--seed') args.seed = num();
     else if (a === '--ttft') args.ttft = num();
     else if (a === '--tps') args.tps = num();
@@ -349,7 +353,12 @@ async function main(): Promise<void> {
       args.threshold !== undefined ? { threshold: args.threshold } : undefined,
       {
         ...(ws && named.context
-          ? { context: { gather: workspaceGatherer(ws, () => editor.edits), strategy: named.context } }
+          ? {
+              context: {
+                gather: workspaceGatherer(ws, () => editor.edits, { imports: args.importDefinitions }),
+                strategy: named.context,
+              },
+            }
           : {}),
         ...(gate ? { gate } : {}),
         languageId: ws?.current.languageId ?? 'typescript',
@@ -504,6 +513,7 @@ async function main(): Promise<void> {
       prompt: args.chat ? 'chat' : 'fim',
       pricedAs: args.priceAs,
       contextTokens: args.contextTokens,
+      ...(args.importDefinitions ? { importDefinitions: true } : {}),
       policies: results,
       ratios,
       targets,

@@ -206,7 +206,12 @@ export function resolveName(ws: Workspace, name: string, member: boolean): Decla
  * identifiers at and before the cursor that the index resolves (as VS Code's definition provider
  * would, up to two locations each), and the replay's own recent edits.
  */
-export function workspaceGatherer(ws: Workspace, edits: () => RecentEdit[]): ContextGatherer {
+export function workspaceGatherer(
+  ws: Workspace,
+  edits: () => RecentEdit[],
+  /** Also every name the file imports (Continue-style "imported symbols"), after those near the cursor. */
+  opts: { imports?: boolean } = {},
+): ContextGatherer {
   const openFiles = ws.open.map((f, i) => ({ ...f, lastActiveAt: ws.open.length - i }));
   return (input: CompletionInput): Promise<ContextMaterial> => {
     const t0 = performance.now();
@@ -217,6 +222,9 @@ export function workspaceGatherer(ws: Workspace, edits: () => RecentEdit[]): Con
       for (const d of resolveName(ws, name, line[column - 1] === '.'))
         definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line });
     }
+    if (opts.imports)
+      for (const decls of ws.imports.values())
+        for (const d of decls) definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line });
     return Promise.resolve({
       openFiles,
       edits: edits(),
