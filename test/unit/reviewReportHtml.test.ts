@@ -224,7 +224,10 @@ describe('report HTML: content', () => {
       /<h2>This review failed<\/h2>\n<p>The model&#39;s answer was not valid review JSON, even after one repair\.<\/p>/,
     );
     assert.ok(html.includes(`It cost ${formatUsd(0.0072)} over 2 calls.`));
-    assert.match(html, /<tr class="failed"><td>repair<\/td>.*failed: rejected: invalid review JSON/);
+    assert.match(
+      html,
+      /<tr class="failed"><td>repair<\/td>.*<td title="rejected: invalid review JSON">failed<\/td><\/tr>/,
+    );
     assert.equal(html.includes('Findings ('), false);
   });
 });

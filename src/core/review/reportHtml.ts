@@ -143,7 +143,8 @@ function stages(r: ReviewReport): string {
       `<tr${s.outcome ? ' class="failed"' : ''}><td>${escapeHtml(s.stage)}</td><td>${escapeHtml(s.tier)}</td><td>${escapeHtml(s.model)}</td>` +
       `<td class="num">${count(s.inputTokens)}</td><td class="num">${count(s.outputTokens)}</td>` +
       `<td class="num">${escapeHtml(shown[i]!)}</td><td class="num">${seconds(s.latencyMs)}</td>` +
-      `<td>${s.outcome ? `${s.outcome === 'error' ? 'failed' : 'cancelled'}${s.reason ? `: ${escapeHtml(s.reason)}` : ''}` : 'ok'}</td></tr>`,
+      // The ledger's reason can be a parser's message: on hover only, the words stay plain.
+      `<td${s.reason ? ` title="${escapeHtml(s.reason)}"` : ''}>${s.outcome ? (s.outcome === 'error' ? 'failed' : 'cancelled') : 'ok'}</td></tr>`,
   );
   return `<section><h2>Calls</h2><table><thead><tr><th>Stage</th><th>Tier</th><th>Model</th><th class="num">In</th><th class="num">Out</th><th class="num">Cost</th><th class="num">Time</th><th>Outcome</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></section>`;
@@ -252,7 +253,7 @@ pre code { background: none; padding: 0; }
   padding: 4px 12px; margin-top: 12px; }
 .error h2 { border: none; color: var(--vscode-errorForeground); }
 table { border-collapse: collapse; }
-th, td { text-align: left; padding: 2px 10px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); }
+th, td { text-align: left; padding: 2px 10px 2px 0; border-bottom: 1px solid var(--vscode-panel-border); white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failed td { color: var(--vscode-errorForeground); }
 .finding { border-left: 3px solid var(--vscode-panel-border); padding: 2px 10px; margin: 8px 0 14px; }
