@@ -224,4 +224,14 @@ describe('ask gate in the engine', () => {
     assert.equal(e.calls.length, 1);
     assert.equal(e.gate.blocked.negative, 1);
   });
+
+  test('an explicit ask where the cache holds an empty answer asks again; a typed one does not', async () => {
+    const e = engineWith({}, ['', 'again']);
+    assert.equal(await e.ask(at('let a = |\n')), undefined);
+    assert.equal(await e.ask(at('let a = |\n')), undefined, 'the empty answer is served from the cache');
+    assert.equal(e.calls.length, 1);
+    const s = await e.ask(at('let a = |\n', { explicit: true }));
+    assert.equal(e.calls.length, 2);
+    assert.equal(s?.text, 'again');
+  });
 });

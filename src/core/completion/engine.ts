@@ -143,8 +143,12 @@ export class CompletionEngine {
     if (!ask) return undefined;
 
     if (this.policy.whenBusy === 'skip' && this.flights.some((f) => !f.ended)) return undefined;
-    const wait =
-      this.policy.debounce === 'adaptive' ? this.debounce.remainingWait(this.opts.clock.now()) : this.policy.debounce;
+    // Alt+\ is a request already made by the user: no typing-rhythm wait.
+    const wait = input.explicit
+      ? 0
+      : this.policy.debounce === 'adaptive'
+        ? this.debounce.remainingWait(this.opts.clock.now())
+        : this.policy.debounce;
     if (wait > 0 && !(await this.sleep(wait, signal))) return undefined;
     if (this.disposed) return undefined;
 
@@ -281,7 +285,8 @@ export class CompletionEngine {
     }
     if (this.policy.cache !== 'none') {
       const hit = this.cache.get(input);
-      if (hit) {
+      // An explicit ask where the last answer was empty asks again: the user wants one now.
+      if (hit && (hit.text || !input.explicit)) {
         const e = hit.entry;
         return Promise.resolve(
           hit.text ? { text: hit.text, requestId: e.requestId, model: e.model, via: 'cache' as const } : undefined,
