@@ -218,10 +218,13 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
       await thread.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match((await thread.textContent()) ?? '', /Warning · bug · high confidence/);
       await wb.page.locator('.review-widget', { hasText: 'no zero check' }).waitFor({ state: 'visible' });
-      await wb.screenshot('review-comments');
       // The report is a webview (two nested frames): its page has the header figures.
       const report = await reportFrame(wb);
       assert.match(await report.locator('h1').innerText(), /Review: src\/calc\.ts/);
+      // The screenshot shows the threads and the report, not the toasts of this test window.
+      await wb.runCommand('Notifications: Clear All Notifications');
+      await wb.page.locator('.notification-toast').first().waitFor({ state: 'detached' });
+      await wb.screenshot('review-comments');
       await (await report.frameElement()).screenshot({ path: resultPath('review-report.png') });
 
       // The thread's title bar carries the actions package.json contributes: Apply Fix runs with the

@@ -78,7 +78,7 @@ export async function pickBase(candidates: string[], fallback: string | undefine
   pick.placeholder = 'Base to compare the current branch with (its merge-base), or type a branch or commit';
   pick.items = names.map((name, i) => ({
     label: name,
-    ...(i === 0 && fallback ? { description: 'default: the upstream’s default branch' } : {}),
+    ...(i === 0 && fallback ? { description: 'default (the remote’s default branch, else main or master)' } : {}),
   }));
   return new Promise((resolve) => {
     let done = false;
