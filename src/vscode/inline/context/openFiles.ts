@@ -15,9 +15,10 @@ export interface OpenFileDeps {
   pathOf(uri: vscode.Uri): string;
 }
 
-/** Remembers when each document was last the active editor (ms). */
+/** Remembers when each document was last the active editor (ms), and its text per version. */
 export class RecentlyActive implements vscode.Disposable {
   private readonly at = new Map<string, number>();
+  private readonly texts = new Map<string, { version: number; text: string }>();
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -33,12 +34,24 @@ export class RecentlyActive implements vscode.Disposable {
     if (this.at.size > 500) this.at.delete(this.at.keys().next().value!);
   }
 
+  /** A document's capped text, read once per version (every request asks for every open file). */
+  textOf(doc: vscode.TextDocument): string {
+    const key = doc.uri.toString();
+    const hit = this.texts.get(key);
+    if (hit?.version === doc.version) return hit.text;
+    const end = Math.min(doc.lineCount, MAX_LINES);
+    const text = doc.getText(new vscode.Range(0, 0, end, 0)).slice(0, MAX_CHARS);
+    this.texts.set(key, { version: doc.version, text });
+    return text;
+  }
+
   lastActive(key: string): number | undefined {
     return this.at.get(key);
   }
 
   forget(key: string): void {
     this.at.delete(key);
+    this.texts.delete(key);
   }
 
   dispose(): void {
@@ -69,8 +82,7 @@ export function openFilesFor(current: vscode.TextDocument, recent: RecentlyActiv
     .sort((a, b) => rank(b) - rank(a))
     .slice(0, MAX_FILES)
     .map((d) => {
-      const end = Math.min(d.lineCount, MAX_LINES);
-      const text = d.getText(new vscode.Range(0, 0, end, 0)).slice(0, MAX_CHARS);
+      const text = recent.textOf(d);
       const lastActiveAt = recent.lastActive(d.uri.toString());
       return { path: deps.pathOf(d.uri), languageId: d.languageId, text, ...(lastActiveAt ? { lastActiveAt } : {}) };
     });
