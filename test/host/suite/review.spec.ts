@@ -159,6 +159,18 @@ describe('Deep review in a real VS Code', function () {
     const reportText = await shownReport(report);
     assert.match(reportText, /\*\*Model\*\* local-pro/);
     assert.match(reportText, /### src\/calc\.ts/);
+    // A finding's link in the report runs this command: it opens the reviewed file at the range,
+    // and nothing else (a file the report does not hold is refused).
+    await vscode.commands.executeCommand('tiered.openReviewFinding', { uri: uri.toString(), startLine: 7, endLine: 7 });
+    const opened = vscode.window.activeTextEditor;
+    assert.equal(opened?.document.uri.toString(), uri.toString());
+    assert.deepEqual([opened.selection.start.line, opened.selection.end.line], [6, 6]);
+    await vscode.commands.executeCommand('tiered.openReviewFinding', {
+      uri: fileUri('.env').toString(),
+      startLine: 1,
+      endLine: 1,
+    });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), '.env was opened');
     const records = (await reviewRecords()).slice(before);
     assert.deepEqual(
       records.map((r) => [r.model, r.outcome]),
