@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
@@ -70,6 +71,24 @@ function git(cwd: string, ...args: string[]): void {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** The frame of a webview page holding `selector` (VS Code nests webviews in two iframes). */
+async function frameWith(wb: Workbench, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of wb.page.frames()) {
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no webview page with ${selector}`);
 }
 
 const generate = (s: ModelServer) => s.log.filter((r) => r.route === 'gemini.generate' || r.route === 'openai.chat');
@@ -244,6 +263,13 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
       // The finding reaches the Problems count in the status bar.
       await wb.page.locator('.statusbar-item[id="status.problems"]', { hasText: '1' }).waitFor({ state: 'visible' });
       await wb.screenshot('host-review-after');
+      // The report is a webview with no script: a finding's link is a command URI. Clicking it
+      // selects the finding's line in the editor (the status bar counts the selection).
+      const report = await frameWith(wb, 'dl.facts');
+      await report.locator('a', { hasText: 'line 1' }).click();
+      await wb.page
+        .locator('.statusbar-item[id="status.editor.selection"]', { hasText: 'selected' })
+        .waitFor({ state: 'visible', timeout: 20_000 });
     } finally {
       await wb.close();
     }
