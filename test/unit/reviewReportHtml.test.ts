@@ -232,6 +232,25 @@ describe('report HTML: content', () => {
   });
 });
 
+test('a cancelled attempt says cancelled, not failed', () => {
+  const html = reportHtml(
+    {
+      ...report({ findings: [], summary: '', stages: [], totals: sumStages([]) }),
+      error: {
+        reason: 'cancelled',
+        what: 'it was cancelled',
+        message: 'Deep review cancelled before sending: nothing was spent.',
+      },
+    },
+    OPTIONS,
+  );
+  assert.match(html, /<span class="badge failed">cancelled<\/span>/);
+  assert.match(
+    html,
+    /<h2>This review was cancelled<\/h2>\n<p>It was cancelled\.<\/p>\n<p>It cost nothing \(no call was billed\)\./,
+  );
+});
+
 describe('validLink (the report link command argument)', () => {
   const known = new Set([A]);
   test('accepts a known file at whole lines, as VS Code passes it or wrapped in its array', () => {

@@ -250,7 +250,6 @@ async function reviewOnce(
           }
         : undefined;
     if (stage === 'review') reviewBuild ??= spec.build;
-    if (stage === 'review' || stage === 'repair') attempt.tier = spec.tier ?? attempt.tier;
     const result = await deps.runner.run({
       // Each stage thinks at its own level (`tiered.reasoning.triage|extract|review`).
       reasoning: stage,
@@ -262,13 +261,13 @@ async function reviewOnce(
       // A failed call that was billed (a cut stream, a rejected repair, a retried timeout) is part
       // of what the review cost: counted in the stages with its outcome.
       onRecord: (r) => {
+        if (stage === 'review' || stage === 'repair') {
+          attempt.tier = r.tier;
+          attempt.model = r.model; // a fallback model, when the first one failed
+        }
         if (r.outcome !== 'ok' && r.outcome !== 'refused' && billed(r)) stages.push(failedStage(stage, r));
       },
     });
-    if (stage === 'review' || stage === 'repair') {
-      attempt.tier = result.tier;
-      attempt.model = result.model.id;
-    }
     stages.push({
       stage,
       tier: result.tier,

@@ -107,7 +107,7 @@ export function formatReportMarkdown(r: ReviewReport): string {
   if (r.skipped?.length) out.push(`> **Not reviewed**: ${r.skipped.join(', ')}.`, '');
   if (r.error) {
     out.push(
-      `> **This review failed**: ${r.error.what}. It cost ${attemptCost(r)}.`,
+      `> **This review ${r.error.reason === 'cancelled' ? 'was cancelled' : 'failed'}**: ${r.error.what}. It cost ${attemptCost(r)}.`,
       '',
       `Detail: ${r.error.message}`,
       '',

@@ -97,7 +97,7 @@ function header(r: ReviewReport, when: string): string {
     r.totals.costUsd,
   ).total;
   const status = r.error
-    ? '<span class="badge failed">failed</span>'
+    ? `<span class="badge failed">${r.error.reason === 'cancelled' ? 'cancelled' : 'failed'}</span>`
     : r.fromCache
       ? '<span class="badge cached">cached</span>'
       : '';
@@ -124,9 +124,9 @@ ${cached}
 function failure(r: ReviewReport): string {
   if (!r.error) return '';
   return `<section class="error" role="alert">
-<h2>This review failed</h2>
+<h2>${r.error.reason === 'cancelled' ? 'This review was cancelled' : 'This review failed'}</h2>
 <p>${prose(capitalise(r.error.what))}.</p>
-<p>It cost ${escapeHtml(attemptCost(r))}. No findings were produced; run the review again to retry.</p>
+<p>It cost ${escapeHtml(attemptCost(r))}. No findings were produced; run the review again to try again.</p>
 <details><summary>Technical detail</summary><p>${prose(r.error.message)}</p><p class="muted">The Tiered output log has the full story (Tiered: Show Log).</p></details>
 </section>`;
 }

@@ -78,7 +78,8 @@ export class ReportView implements vscode.TextDocumentContentProvider, vscode.Di
 
   private render(report: ReviewReport): void {
     if (!this.panel) return;
-    this.panel.title = `${report.error ? 'Review failed' : 'Review'}: ${report.title}`;
+    const status = !report.error ? '' : report.error.reason === 'cancelled' ? ' cancelled' : ' failed';
+    this.panel.title = `Review${status}: ${report.title}`;
     this.panel.webview.html = reportHtml(report, {
       minConfidence: this.minConfidence(),
       nonce: randomBytes(18).toString('base64url'), // fresh per render

@@ -8,7 +8,8 @@ import type { ReviewReport } from '../../../src/core/review/report';
 
 /** Asserts the report's webview tab is open and returns the report as Markdown text. */
 export async function shownReport(report: Pick<ReviewReport, 'title' | 'kind' | 'error'>): Promise<string> {
-  const label = `${report.error ? 'Review failed' : 'Review'}: ${report.title}`;
+  const status = !report.error ? '' : report.error.reason === 'cancelled' ? ' cancelled' : ' failed';
+  const label = `Review${status}: ${report.title}`;
   // The tab model reaches the extension host a moment after the panel is created.
   const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
   const deadline = Date.now() + 10_000;
