@@ -162,7 +162,7 @@ function notes(r: ReviewReport): string {
     out.push(`<p class="note"><strong>Not reviewed</strong>: ${r.skipped.map((s) => escapeHtml(s)).join(', ')}.</p>`);
   }
   if (r.decisions.length) {
-    out.push(`<ul class="decisions">${r.decisions.map((d) => `<li>${prose(d)}</li>`).join('')}</ul>`);
+    out.push(`<ul class="decisions muted">${r.decisions.map((d) => `<li>${prose(d)}</li>`).join('')}</ul>`);
   }
   return out.join('\n');
 }
