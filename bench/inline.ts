@@ -52,7 +52,7 @@ interface Args {
   priceAs: string;
   contextTokens: number;
   acceptThreshold: number;
-  /** Experiment: the gatherer also returns the definitions of every imported name. */
+  /** The gatherer also returns the definitions of every imported name (as the VS Code gatherer); off: --no-import-definitions. */
   importDefinitions: boolean;
   seed: number;
   ttft: number;
@@ -79,7 +79,7 @@ function parseArgs(argv: string[]): Args {
     contextTokens: DEFAULT_CONTEXT_TOKENS,
     // tiered.inline.acceptThreshold's default (src/core/config.ts): the gate's acceptance model.
     acceptThreshold: 0.15,
-    importDefinitions: false,
+    importDefinitions: true,
     policies: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +100,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--context-tokens') args.contextTokens = Math.round(num());
     else if (a === '--accept-threshold') args.acceptThreshold = Math.min(0.9, num());
     else if (a === '--import-definitions') args.importDefinitions = true;
+    else if (a === '--no-import-definitions') args.importDefinitions = false;
     else if (a === '--seed') args.seed = num();
     else if (a === '--ttft') args.ttft = num();
     else if (a === '--tps') args.tps = num();
@@ -513,7 +514,7 @@ async function main(): Promise<void> {
       prompt: args.chat ? 'chat' : 'fim',
       pricedAs: args.priceAs,
       contextTokens: args.contextTokens,
-      ...(args.importDefinitions ? { importDefinitions: true } : {}),
+      importDefinitions: args.importDefinitions,
       policies: results,
       ratios,
       targets,

@@ -209,10 +209,13 @@ export function resolveName(ws: Workspace, name: string, member: boolean): Decla
 export function workspaceGatherer(
   ws: Workspace,
   edits: () => RecentEdit[],
-  /** Also every name the file imports (Continue-style "imported symbols"), after those near the cursor. */
+  /** Also every name the file imports (Continue's ImportDefinitionsService; the Tiered default). */
   opts: { imports?: boolean } = {},
 ): ContextGatherer {
   const openFiles = ws.open.map((f, i) => ({ ...f, lastActiveAt: ws.open.length - i }));
+  const importDefinitions: Definition[] = [...ws.imports.values()].flatMap((decls) =>
+    decls.map((d) => ({ path: d.path, symbol: d.symbol, text: d.text, line: d.line, source: 'import' as const })),
+  );
   return (input: CompletionInput): Promise<ContextMaterial> => {
     const t0 = performance.now();
     const definitions: Definition[] = [];
@@ -220,11 +223,10 @@ export function workspaceGatherer(
     for (const { name, linesUp, column } of identifiersBeforeCursor(input.prefix)) {
       const line = lines[lines.length - 1 - linesUp] ?? '';
       for (const d of resolveName(ws, name, line[column - 1] === '.'))
-        definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line });
+        definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line, source: 'cursor' });
     }
-    if (opts.imports)
-      for (const decls of ws.imports.values())
-        for (const d of decls) definitions.push({ path: d.path, symbol: d.symbol, text: d.text, line: d.line });
+    // As the VS Code gatherer (src/vscode/inline/context/imports.ts): resolved once per file version.
+    if (opts.imports) definitions.push(...importDefinitions);
     return Promise.resolve({
       openFiles,
       edits: edits(),

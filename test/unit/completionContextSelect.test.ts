@@ -20,6 +20,7 @@ const filler = (tag: string, n: number) =>
 
 const PRICING = `export function priceOf(order: Order, rates: RateTable): number {\n  return rates.base * order.quantity;\n}`;
 const CART = `export function cartTotal(cart: Cart): number {\n  return cart.items.length;\n}`;
+const TAX = `export function taxOf(order: Order): number {\n  return order.quantity * 0.2;\n}`;
 
 function material(over: Partial<ContextMaterial> = {}): ContextMaterial {
   return {
@@ -48,19 +49,50 @@ function material(over: Partial<ContextMaterial> = {}): ContextMaterial {
 const CURSOR = 'const order = load();\nconst rates = table();\nconst c = cartTotal(cart);\nconst total = priceOf(';
 
 describe('inline context: selection', () => {
-  test('definitions of symbols used before the cursor first (nearest use first), then newest edits, then snippets', () => {
+  test("stable part first (snippets), the cursor's definitions and the newest edits last, next to the window", () => {
     const items = selectContext(material(), input(CURSOR), 4000);
     const kinds = items.map((i) => i.kind);
-    assert.deepEqual(kinds, ['definition', 'definition', 'edit', 'edit', 'snippet']);
+    assert.deepEqual(kinds, ['snippet', 'definition', 'definition', 'edit', 'edit']);
     assert.ok(
       !items.some((i) => i.path === 'src/unrelated.ts'),
       'a file sharing no identifier with the cursor is left out',
     );
-    // The final block is sorted deterministically (by kind then path); priority decides who gets in.
-    assert.equal(items[0]!.path, 'src/cart.ts');
-    assert.equal(items[1]!.path, 'src/pricing.ts');
+    // Within a part the block is sorted deterministically (by path); priority decides who gets in.
+    assert.equal(items[1]!.path, 'src/cart.ts');
+    assert.equal(items[2]!.path, 'src/pricing.ts');
     const snippet = items.find((i) => i.kind === 'snippet' && i.path === 'src/orders.ts')!;
     assert.ok(snippet.text.includes('priceOf(order, rates)'), 'the window of orders.ts around the similar code');
+  });
+
+  test("imports' definitions go first (by path and line), before snippets; cursor definitions after snippets", () => {
+    const m = material({
+      definitions: [
+        { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'cursor' },
+        { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' },
+        { path: 'src/cart.ts', symbol: 'cartTotal', text: CART, line: 10, source: 'import' },
+      ],
+    });
+    assert.deepEqual(
+      selectContext(m, input(CURSOR), 4000).map((i) => i.key),
+      [
+        'definition:src/cart.ts:10',
+        'definition:src/tax.ts:7',
+        'snippet:src/orders.ts:72',
+        'definition:src/pricing.ts:3',
+        'edit:src/cart.ts:5',
+        'edit:src/old.ts:1',
+      ],
+    );
+  });
+
+  test('a definition given both as an import and at the cursor counts as an import (stable)', () => {
+    const m = material({
+      definitions: [
+        { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'cursor' },
+        { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'import' },
+      ],
+    });
+    assert.equal(selectContext(m, input(CURSOR), 4000)[0]!.key, 'definition:src/pricing.ts:3');
   });
 
   test('with little budget the definition nearest the cursor wins over everything else', () => {
@@ -117,22 +149,83 @@ describe('inline context: selection', () => {
 });
 
 describe('inline context: stable order across requests (prompt-cache friendly)', () => {
-  test('items already sent keep their place; a new one goes after them', () => {
+  test('items already sent keep their place; a new one goes after them in its part', () => {
     const first = selectContext(material({ definitions: [] }), input(CURSOR), 4000);
-    // The user goes on typing; the gatherer now also has a definition.
+    assert.deepEqual(
+      first.map((i) => i.kind),
+      ['snippet', 'edit', 'edit'],
+    );
+    // The user goes on typing; the gatherer now also has a definition at the cursor.
     const withDef = material({
       definitions: [{ path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3 }],
     });
     const next = selectContext(withDef, input(CURSOR + 'order, '), 4000, first);
     assert.deepEqual(
-      next.slice(0, first.length).map((i) => i.key),
-      first.map((i) => i.key),
-      'the old block is a prefix of the new one',
+      next.map((i) => i.key),
+      [...first.map((i) => i.key), 'definition:src/pricing.ts:3'],
+      'the old block is a prefix of the new one: the new definition goes after the kept edits',
     );
-    assert.equal(next[next.length - 1]!.key, 'definition:src/pricing.ts:3', 'appended, not sorted in front');
-    // Without the previous block, the same material sorts the definition first.
+    // Without the previous block, the same material sorts the cursor's definition before the edits.
     const fresh = selectContext(withDef, input(CURSOR + 'order, '), 4000);
-    assert.equal(fresh[0]!.key, 'definition:src/pricing.ts:3');
+    assert.deepEqual(
+      fresh.map((i) => i.kind),
+      ['snippet', 'definition', 'edit', 'edit'],
+    );
+  });
+
+  test('consecutive requests whose cursor definitions differ share the whole stable part as a prefix', () => {
+    const imports = [
+      { path: 'src/cart.ts', symbol: 'cartTotal', text: CART, line: 10, source: 'import' as const },
+      { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' as const },
+    ];
+    const SHIP = 'export function shipOf(order: Order): number {\n  return 4;\n}';
+    const a = selectContext(
+      material({ definitions: [...imports, { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3 }] }),
+      input(CURSOR),
+      4000,
+    );
+    const b = selectContext(
+      material({ definitions: [...imports, { path: 'src/ship.ts', symbol: 'shipOf', text: SHIP, line: 1 }] }),
+      input(`${CURSOR}order);\nconst ship = shipOf(`),
+      4000,
+      a,
+    );
+    const stable = ['definition:src/cart.ts:10', 'definition:src/tax.ts:7', 'snippet:src/orders.ts:72'];
+    assert.deepEqual(
+      a.slice(0, 3).map((i) => i.key),
+      stable,
+    );
+    assert.deepEqual(b.slice(0, 3), a.slice(0, 3), 'the same items, same texts, same order');
+    assert.ok(!b.some((i) => i.key === 'definition:src/pricing.ts:3'), 'the old cursor definition left');
+    assert.ok(
+      b.slice(3).some((i) => i.key === 'definition:src/ship.ts:1'),
+      'the new one is in the volatile tail',
+    );
+    // A fresh selection (no previous block) puts the same stable part first too.
+    assert.deepEqual(
+      selectContext(
+        material({ definitions: [...imports, { path: 'src/ship.ts', symbol: 'shipOf', text: SHIP, line: 1 }] }),
+        input(`${CURSOR}order);\nconst ship = shipOf(`),
+        4000,
+      )
+        .slice(0, 3)
+        .map((i) => i.key),
+      stable,
+    );
+  });
+
+  test("when the budget is short, the cursor's definitions get in before snippets and imports' definitions", () => {
+    const m = material({
+      definitions: [
+        { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' },
+        { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'cursor' },
+      ],
+    });
+    const budget = itemTokens({ path: 'src/pricing.ts', text: PRICING }) + 2;
+    assert.deepEqual(
+      selectContext(m, input(CURSOR), budget).map((i) => i.key),
+      ['definition:src/pricing.ts:3'],
+    );
   });
 
   test('consecutive requests while typing send the same block', () => {

@@ -1,8 +1,11 @@
-// Chooses the prompt's context block from what the edge gathered: definitions of the symbols used
-// before the cursor first, then the newest recent edits, then the open files' windows most like
-// the code at the cursor, all within a token budget. The block keeps its order across requests
-// (an item stays where it was while it is still gathered and the block fits) so consecutive prompts
-// share a long prefix that providers can cache; it is rebuilt, in a fixed order, only on overflow.
+// Chooses the prompt's context block from what the edge gathered, within a token budget. Priority
+// (who gets in when the budget is short): definitions of the symbols used nearest the cursor, then
+// the newest recent edits, then the open files' windows most like the code at the cursor. Emitted
+// order (what a provider's prefix cache sees) is by volatility: what changes least first, what
+// changes most last, just before the file window: the definitions of the file's imports (stable for
+// the whole editing session of a file) and snippets, then the cursor's definitions and recent edits.
+// Items already sent keep their place within their part while the material backs them and the
+// block fits, so consecutive prompts share a long prefix; it is rebuilt, in a fixed order, on overflow.
 import { estimateTextTokens } from '../../usage';
 import type { CompletionInput } from '../types';
 import {
@@ -69,11 +72,30 @@ interface Candidate {
   item: ContextItem;
 }
 
-const KIND_RANK: Record<ContextItem['kind'], number> = { definition: 0, edit: 1, snippet: 2 };
+/**
+ * Emission rank: imports' definitions, snippets (the stable part), then the cursor's definitions and
+ * edits (the volatile part). `imports` holds the keys of definitions the gatherer gave as the file's
+ * imports (Definition.source 'import').
+ */
+function rank(item: ContextItem, imports: ReadonlySet<string>): number {
+  if (item.kind === 'definition') return imports.has(item.key) ? 0 : 2;
+  return item.kind === 'snippet' ? 1 : 3;
+}
 
-/** Deterministic order: kind, path, then the number at the end of the key (line or time). */
-export function compareItems(a: ContextItem, b: ContextItem): number {
-  const kind = KIND_RANK[a.kind] - KIND_RANK[b.kind];
+const isStable = (item: ContextItem, imports: ReadonlySet<string>): boolean => rank(item, imports) < 2;
+
+/** The keys of the material's import definitions (a definition given both ways counts as an import). */
+function importKeys(material: ContextMaterial): Set<string> {
+  const out = new Set<string>();
+  for (const d of material.definitions) if (d.source === 'import') out.add(definitionKey(d));
+  return out;
+}
+
+const definitionKey = (d: { path: string; line: number }): string => `definition:${d.path}:${d.line}`;
+
+/** Deterministic order: stable part first (rank), path, then the number at the end of the key (line or time). */
+export function compareItems(a: ContextItem, b: ContextItem, imports: ReadonlySet<string> = new Set()): number {
+  const kind = rank(a, imports) - rank(b, imports);
   if (kind) return kind;
   if (a.path !== b.path) return a.path < b.path ? -1 : 1;
   const n = (key: string): number => Number(key.slice(key.lastIndexOf(':') + 1)) || 0;
@@ -104,7 +126,7 @@ function definitionCandidates(material: ContextMaterial, input: CompletionInput,
   const seen = new Set<string>();
   const out: { c: Candidate; use: number }[] = [];
   for (const d of material.definitions) {
-    const key = `definition:${d.path}:${d.line}`;
+    const key = definitionKey(d);
     if (!d.text.trim() || seen.has(key) || window.includes(d.text)) continue;
     seen.add(key);
     // Signature first: a long body is cut to half the budget (to all of it when not even its
@@ -176,22 +198,32 @@ export function selectContext(
     return picked.reverse();
   }
   const target = identifiers(cursorContext(input.prefix));
+  const imports = importKeys(material);
   const defs = definitionCandidates(material, input, budgetTokens);
   const candidates = [
     ...defs,
     ...editCandidates(material, input, budgetTokens),
     ...snippetCandidates(material, target, MAX_SNIPPETS),
   ];
+  const byRank = (a: ContextItem, b: ContextItem): number => compareItems(a, b, imports);
   const kept = previous?.length ? keep(previous, candidates, material, input, target) : [];
   const keptTokens = kept.reduce((n, i) => n + itemTokens(i), 0);
   if (kept.length && keptTokens <= budgetTokens) {
     const taken = new Set(kept.map((i) => i.key));
-    const added = fill(candidates, budgetTokens, keptTokens, taken);
+    const added = fill(candidates, budgetTokens, keptTokens, taken).sort(byRank);
     // A definition used at the cursor that no longer fits is worth more than the cache: rebuild.
-    const missedDefinition = defs.some((d) => !taken.has(d.item.key));
-    if (!missedDefinition) return [...kept, ...added.sort(compareItems)];
+    // (An import's definition that does not fit waits: the imports are many and always there.)
+    const missedDefinition = defs.some((d) => !taken.has(d.item.key) && !imports.has(d.item.key));
+    if (!missedDefinition) {
+      // Each part keeps its old items in their old order and appends the new ones after them.
+      const part = (stable: boolean) => [
+        ...kept.filter((i) => isStable(i, imports) === stable),
+        ...added.filter((i) => isStable(i, imports) === stable),
+      ];
+      return [...part(true), ...part(false)];
+    }
   }
-  return fill(candidates, budgetTokens, 0, new Set()).sort(compareItems);
+  return fill(candidates, budgetTokens, 0, new Set()).sort(byRank);
 }
 
 /**

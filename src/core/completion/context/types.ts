@@ -28,6 +28,11 @@ export interface Definition {
   text: string;
   /** 1-based first line of `text` in its file (identity for a stable order). */
   line: number;
+  /**
+   * 'import': a name the current file imports (stable for the file's editing session: sent in the
+   * stable head of the context block); 'cursor' (or absent): a symbol at or before the cursor.
+   */
+  source?: 'import' | 'cursor';
 }
 
 /** Raw material for one request; the core ranks it, cuts it to budget and keeps its order stable. */
