@@ -4,23 +4,15 @@
 // and the cost panel's rows and totals count it as failed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Budget } from '../../src/core/budget';
-import { CallPath } from '../../src/core/callPath';
-import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { TieredError } from '../../src/core/errors';
 import { readRange } from '../../src/core/ledger';
-import { PriceBook } from '../../src/core/prices';
 import { runReview } from '../../src/core/review/engine';
 import type { ReviewInput } from '../../src/core/review/input';
 import { aggregateByDay, summarize } from '../../src/core/spend/aggregate';
 import { toRow } from '../../src/core/spend/calls';
 import { silentLogger, systemClock } from '../../src/core/types';
-import { createModelClient } from '../../src/providers';
-import { startModelServer, type ModelServer } from '../server/modelServer';
+import { startLocalCallPath, type LocalCallPath } from '../support/localCallPath';
 
 const FINDINGS = JSON.stringify({
   summary: 'One loop bound is wrong.',
@@ -38,51 +30,15 @@ const FINDINGS = JSON.stringify({
 });
 
 describe('a failed review in the ledger and the panel', () => {
-  let server: ModelServer;
+  let local: LocalCallPath;
+  let server: LocalCallPath['server'];
   let dir: string;
-  let config: TieredConfig;
-  let calls: CallPath;
 
   before(async () => {
-    server = await startModelServer();
-    dir = mkdtempSync(join(tmpdir(), 'tiered-failed-review-'));
-    const parsed = parseConfig({
-      providers: [{ id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl }],
-      models: {
-        lite: {
-          provider: 'local',
-          model: 'gpt-lite',
-          tier: 'lite',
-          maxOutputTokens: 800,
-          price: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
-        },
-        pro: {
-          provider: 'local',
-          model: 'gpt-pro',
-          tier: 'pro',
-          maxOutputTokens: 1000,
-          price: { inputPerMTok: 1, outputPerMTok: 10 },
-        },
-      },
-      tiers: { lite: ['lite'], pro: ['pro'] },
-    });
-    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
-    config = parsed.config;
-    const budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
-    calls = new CallPath({
-      config: () => config,
-      budget,
-      pricing: new PriceBook(),
-      client: async (m) => createModelClient(m.providerConfig, 'k'),
-      clock: systemClock,
-      logger: silentLogger,
-      windowId: 'w',
-    });
+    local = await startLocalCallPath('failed-review');
+    ({ server, dir } = local);
   });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => local.close());
 
   const input: ReviewInput = {
     kind: 'selection',
@@ -99,7 +55,7 @@ describe('a failed review in the ledger and the panel', () => {
   };
   const records = () => readRange(dir, localDay(), localDay()).records.filter((r) => r.command === 'review');
   const review = () =>
-    runReview({ runner: calls, config: () => config, logger: silentLogger, clock: systemClock }, input);
+    runReview({ runner: local.calls, config: () => local.config, logger: silentLogger, clock: systemClock }, input);
 
   test('still invalid after the repair: the last stage record says error and why; the panel counts it failed', async () => {
     server.setModelKnobs('gpt-pro', { text: () => 'Sure! No JSON today.' });

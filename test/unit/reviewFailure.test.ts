@@ -4,17 +4,11 @@
 // error in plain words (no raw JSON parse error); the message says what happened and what it cost.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Budget } from '../../src/core/budget';
-import { CallPath } from '../../src/core/callPath';
-import { parseConfig, type TieredConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { TieredError } from '../../src/core/errors';
 import { readRange } from '../../src/core/ledger';
 import { formatUsd, sumUsd } from '../../src/core/money/format';
-import { PriceBook } from '../../src/core/prices';
 import { runReview } from '../../src/core/review/engine';
 import {
   ReviewFailedError,
@@ -27,59 +21,24 @@ import type { ReviewInput } from '../../src/core/review/input';
 import { formatReportMarkdown } from '../../src/core/review/report';
 import { filterRows, toRow } from '../../src/core/spend/calls';
 import { silentLogger, systemClock } from '../../src/core/types';
-import { createModelClient } from '../../src/providers';
-import { startModelServer, type ModelServer } from '../server/modelServer';
+import { startLocalCallPath, type LocalCallPath } from '../support/localCallPath';
 
 describe('a failed review: the attempt, its cost and its words', () => {
-  let server: ModelServer;
+  let local: LocalCallPath;
+  let server: LocalCallPath['server'];
   let dir: string;
-  let config: TieredConfig;
-  let calls: CallPath;
-  let raw: Record<string, unknown>;
 
   before(async () => {
-    server = await startModelServer();
-    dir = mkdtempSync(join(tmpdir(), 'tiered-review-failure-'));
-    raw = {
-      providers: [{ id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl }],
-      models: {
-        lite: {
-          provider: 'local',
-          model: 'gpt-lite',
-          tier: 'lite',
-          maxOutputTokens: 800,
-          price: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
-        },
-        pro: {
-          provider: 'local',
-          model: 'gpt-pro',
-          tier: 'pro',
-          maxOutputTokens: 1000,
-          price: { inputPerMTok: 1, outputPerMTok: 10 },
-        },
+    local = await startLocalCallPath(
+      'review-failure',
+      { review: { retries: 1 } },
+      {
+        sleep: async () => undefined, // retry backoff without waiting
       },
-      tiers: { lite: ['lite'], pro: ['pro'] },
-      review: { retries: 1 },
-    };
-    const parsed = parseConfig(raw);
-    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
-    config = parsed.config;
-    const budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
-    calls = new CallPath({
-      config: () => config,
-      budget,
-      pricing: new PriceBook(),
-      client: async (m) => createModelClient(m.providerConfig, 'k'),
-      clock: systemClock,
-      logger: silentLogger,
-      windowId: 'w',
-      sleep: async () => undefined, // retry backoff without waiting
-    });
+    );
+    ({ server, dir } = local);
   });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => local.close());
 
   const input: ReviewInput = {
     kind: 'file',
@@ -89,7 +48,7 @@ describe('a failed review: the attempt, its cost and its words', () => {
   };
   const records = () => readRange(dir, localDay(), localDay()).records.filter((r) => r.command === 'review');
   const review = () =>
-    runReview({ runner: calls, config: () => config, logger: silentLogger, clock: systemClock }, input);
+    runReview({ runner: local.calls, config: () => local.config, logger: silentLogger, clock: systemClock }, input);
   const failure = async (): Promise<ReviewFailedError> => {
     try {
       await review();
@@ -169,12 +128,12 @@ describe('a failed review: the attempt, its cost and its words', () => {
   });
 
   test('refused before sending: an attempt with no call and nothing spent', async () => {
-    const tight = parseConfig({ ...raw, budget: { dailyCapUsd: 0.000001 } });
+    const tight = parseConfig({ ...local.raw, budget: { dailyCapUsd: 0.000001 } });
     assert.ok(tight.ok, tight.ok ? '' : tight.message);
     const before = records().length;
-    const original = config;
+    const original = local.config;
     try {
-      config = tight.config; // the budget reads its cap from the same config
+      local.config = tight.config; // the budget reads its cap from the same config
       await review();
       assert.fail('should be refused');
     } catch (err) {
@@ -183,7 +142,7 @@ describe('a failed review: the attempt, its cost and its words', () => {
       assert.equal(attemptCost(err.attempt), 'nothing (no call was billed)');
       assert.match(err.attempt.error.what, /^it would go over today's spending cap: Deep review not sent/);
     } finally {
-      config = original;
+      local.config = original;
     }
     assert.equal(records().length, before, 'nothing reached the ledger');
   });

@@ -4,21 +4,14 @@
 // review that ran on pro hands nothing over and nothing extra is sent.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Budget } from '../../src/core/budget';
-import { CallPath } from '../../src/core/callPath';
-import { parseConfig, type TieredConfig } from '../../src/core/config';
 import { localDay } from '../../src/core/day';
 import { readRange } from '../../src/core/ledger';
-import { PriceBook } from '../../src/core/prices';
 import { runReview, type LiteReview } from '../../src/core/review/engine';
 import type { ReviewInput } from '../../src/core/review/input';
 import { ShadowSampler, type AgreementSample, type ShadowOutcome } from '../../src/core/shadow';
 import { silentLogger, systemClock } from '../../src/core/types';
-import { createModelClient } from '../../src/providers';
-import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+import type { ScriptRequest } from '../server/modelServer';
+import { startLocalCallPath, type LocalCallPath } from '../support/localCallPath';
 
 const FINDING = {
   file: 'src/a.ts',
@@ -37,49 +30,17 @@ function schemaName(req: { body: unknown }): string | undefined {
 }
 
 describe('shadow sampling of deep reviews', () => {
-  let server: ModelServer;
+  let local: LocalCallPath;
+  let server: LocalCallPath['server'];
   let dir: string;
-  let config: TieredConfig;
-  let calls: CallPath;
-  let budget: Budget;
+  let config: LocalCallPath['config'];
+  let calls: LocalCallPath['calls'];
+  let budget: LocalCallPath['budget'];
   let complexity: number;
 
   before(async () => {
-    server = await startModelServer();
-    dir = mkdtempSync(join(tmpdir(), 'tiered-review-shadow-'));
-    const parsed = parseConfig({
-      providers: [{ id: 'local', kind: 'openai', baseUrl: server.openaiBaseUrl }],
-      models: {
-        lite: {
-          provider: 'local',
-          model: 'gpt-lite',
-          tier: 'lite',
-          maxOutputTokens: 800,
-          price: { inputPerMTok: 0.1, outputPerMTok: 0.4 },
-        },
-        pro: {
-          provider: 'local',
-          model: 'gpt-pro',
-          tier: 'pro',
-          maxOutputTokens: 1000,
-          price: { inputPerMTok: 1, outputPerMTok: 10 },
-        },
-      },
-      tiers: { lite: ['lite'], pro: ['pro'] },
-      review: { autoDepth: true },
-    });
-    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
-    config = parsed.config;
-    budget = new Budget({ dir, windowId: 'w', getConfig: () => config.budget });
-    calls = new CallPath({
-      config: () => config,
-      budget: budget,
-      pricing: new PriceBook(),
-      client: async (m) => createModelClient(m.providerConfig, 'k'),
-      clock: systemClock,
-      logger: silentLogger,
-      windowId: 'w',
-    });
+    local = await startLocalCallPath('review-shadow', { review: { autoDepth: true } });
+    ({ server, dir, config, calls, budget } = local);
     // Triage rates the code with `complexity`; lite finds one bug, pro finds it and one more.
     const answer = (extra: boolean) => (req: ScriptRequest) =>
       schemaName(req) === 'triage'
@@ -93,10 +54,7 @@ describe('shadow sampling of deep reviews', () => {
     server.setModelKnobs('gpt-lite', { text: answer(false) });
     server.setModelKnobs('gpt-pro', { text: answer(true) });
   });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => local.close());
   beforeEach(() => server.clearLog());
 
   const input: ReviewInput = {
