@@ -3,14 +3,13 @@
 // ("BUG!" an error, "BUG:" a warning; "FIX: code" a replacement). The in-host spec
 // (suite/review.spec.ts) drives the commands; this side checks what reached the wire.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame } from 'playwright-core';
-import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { frameWith, generateRequests, git, scriptedFindings } from './reviewFixtures';
 import { runInHost } from './runInHost';
 import { Workbench } from './ui';
 
@@ -31,67 +30,7 @@ const CALC_WORKING = `${CALC_HEAD}\nexport const half = (x: number) => x / 0; //
 const NEW_FILE = 'export const ok = 1;\nexport const bad = JSON.parse(input); // BUG: input is undefined\n';
 const SECRET = 'SECRET_VALUE_1234';
 
-/** The scripted reviewer: findings for every "BUG" line the prompt shows (for diffs, added lines only). */
-export function scriptedFindings(req: ScriptRequest): string {
-  const user = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
-  const findings: unknown[] = [];
-  let file = '';
-  let diff = false;
-  for (const line of user.split('\n')) {
-    const header = /^=== FILE: (\S+)(.*)===$/.exec(line);
-    if (header) {
-      file = header[1]!;
-      diff = header[2]!.includes('new-side line numbers');
-      continue;
-    }
-    const m = /^\s*(\d+) ?([+ ]?)\| (.*)$/.exec(line);
-    if (!m || !file) continue;
-    const [, num, mark, code] = m;
-    if (diff && mark !== '+') continue;
-    const bug = /BUG(!|:) (.*?)(?: FIX: (.*))?$/.exec(code!);
-    if (!bug) continue;
-    const indent = /^\s*/.exec(code!)![0];
-    findings.push({
-      file,
-      startLine: Number(num),
-      endLine: Number(num),
-      severity: bug[1] === '!' ? 'error' : 'warning',
-      category: 'bug',
-      title: bug[2]!.trim(),
-      explanation: 'Scripted by the test model server.',
-      replacement: bug[3] ? indent + bug[3] : null,
-    });
-  }
-  return JSON.stringify({ summary: `${findings.length} scripted finding(s).`, findings });
-}
-
-function git(cwd: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.name=Tiered Test', '-c', 'user.email=test@example.invalid', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** The frame of a webview page holding `selector` (VS Code nests webviews in two iframes). */
-async function frameWith(wb: Workbench, selector: string, timeoutMs = 30_000): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const frame of wb.page.frames()) {
-      if (
-        await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no webview page with ${selector}`);
-}
-
-const generate = (s: ModelServer) => s.log.filter((r) => r.route === 'gemini.generate' || r.route === 'openai.chat');
+const generate = generateRequests;
 
 describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
   let models: ModelServer;

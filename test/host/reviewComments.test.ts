@@ -5,14 +5,13 @@
 // The in-host spec (suite/reviewComments.spec.ts) drives threads, Apply, Dismiss, next / previous and
 // the branch review; this side checks what reached the wire and takes the README's screenshots.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame } from 'playwright-core';
-import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
+import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { frameWith, generateRequests, git, scriptedFindings } from './reviewFixtures';
 import { runInHost } from './runInHost';
 import { Workbench } from './ui';
 
@@ -45,74 +44,7 @@ const FEATURE_WORKING = FEATURE_COMMITTED.replace('retries = -1;', 'retries = -2
   'export const extra = 1; // BUG: uncommitted on top\n',
 );
 
-const MARK: Record<string, { severity: string; confidence: string }> = {
-  '!': { severity: 'error', confidence: 'high' },
-  ':': { severity: 'warning', confidence: 'high' },
-  '~': { severity: 'hint', confidence: 'high' },
-  '?': { severity: 'warning', confidence: 'low' },
-};
-
-/** Findings for every "BUG" line the prompt shows (for diffs, added lines only). */
-function scriptedFindings(req: ScriptRequest): string {
-  const user = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
-  const findings: unknown[] = [];
-  let file = '';
-  let diff = false;
-  for (const line of user.split('\n')) {
-    const header = /^=== FILE: (\S+)(.*)===$/.exec(line);
-    if (header) {
-      file = header[1]!;
-      diff = header[2]!.includes('new-side line numbers');
-      continue;
-    }
-    const m = /^\s*(\d+) ?([+ ]?)\| (.*)$/.exec(line);
-    if (!m || !file) continue;
-    const [, num, mark, code] = m;
-    if (diff && mark !== '+') continue;
-    const bug = /BUG([!:~?]) (.*?)(?: FIX: (.*))?$/.exec(code!);
-    if (!bug) continue;
-    const indent = /^\s*/.exec(code!)![0];
-    findings.push({
-      file,
-      startLine: Number(num),
-      endLine: Number(num),
-      ...MARK[bug[1]!],
-      category: 'bug',
-      title: bug[2]!.trim(),
-      explanation: 'Scripted by the test model server.',
-      replacement: bug[3] ? indent + bug[3] : null,
-    });
-  }
-  return JSON.stringify({ summary: `${findings.length} scripted finding(s).`, findings });
-}
-
-function git(cwd: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.name=Tiered Test', '-c', 'user.email=test@example.invalid', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** The frame holding the rendered report's page. */
-async function reportFrame(wb: Workbench, timeoutMs = 30_000): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const frame of wb.page.frames()) {
-      if (
-        await frame
-          .locator('dl.facts')
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('the review report never rendered');
-}
-
-const generate = (s: ModelServer) => s.log.filter((r) => r.route === 'gemini.generate' || r.route === 'openai.chat');
+const generate = generateRequests;
 const sentText = (s: ModelServer) => generate(s).map((r) => JSON.stringify(r.body));
 
 describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -219,7 +151,7 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
       assert.match((await thread.textContent()) ?? '', /Warning · bug · high confidence/);
       await wb.page.locator('.review-widget', { hasText: 'no zero check' }).waitFor({ state: 'visible' });
       // The report is a webview (two nested frames): its page has the header figures.
-      const report = await reportFrame(wb);
+      const report = await frameWith(wb, 'dl.facts');
       assert.match(await report.locator('h1').innerText(), /Review: src\/calc\.ts/);
       // The screenshot shows the threads and the report, not the toasts of this test window.
       await wb.runCommand('Notifications: Clear All Notifications');
