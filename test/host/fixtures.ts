@@ -55,3 +55,25 @@ export function resultPath(name: string): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   return path.join(RESULTS_DIR, name);
 }
+
+/**
+ * User settings for inline tests: a FIM lite model (`inline-lite`, Ollama-style `suffix`) and a pro
+ * model on the local model server's OpenAI flavour, priced at `perMTok` in and out.
+ */
+export function localInlineSettings(openaiBaseUrl: string, perMTok: number): Record<string, unknown> {
+  return {
+    'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: openaiBaseUrl }],
+    'tiered.models': {
+      'inline-lite': {
+        provider: 'local',
+        model: 'inline-lite',
+        tier: 'lite',
+        maxOutputTokens: 256,
+        fim: 'suffix',
+        price: { inputPerMTok: perMTok, outputPerMTok: perMTok },
+      },
+      'inline-pro': { provider: 'local', model: 'inline-pro', tier: 'pro', maxOutputTokens: 1024 },
+    },
+    'tiered.tiers': { lite: ['inline-lite'], pro: ['inline-pro'] },
+  };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
 import { extensionManifest, startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
-import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { ensureExtensionBuilt, hostSkipReason, localInlineSettings, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
 import { statusBarElementId, Workbench } from './ui';
 
@@ -30,21 +30,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     server = await startCodeServer({
       workspace: workspace.dir,
       extensionDevelopmentPath: REPO_ROOT,
-      userSettings: {
-        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
-        'tiered.models': {
-          'inline-lite': {
-            provider: 'local',
-            model: 'inline-lite',
-            tier: 'lite',
-            maxOutputTokens: 256,
-            fim: 'suffix',
-            price: { inputPerMTok: 100, outputPerMTok: 100 },
-          },
-          'inline-pro': { provider: 'local', model: 'inline-pro', tier: 'pro', maxOutputTokens: 1024 },
-        },
-        'tiered.tiers': { lite: ['inline-lite'], pro: ['inline-pro'] },
-      },
+      userSettings: localInlineSettings(models.openaiBaseUrl, 100),
     });
   });
 

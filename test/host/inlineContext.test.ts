@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
-import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
+import { ensureExtensionBuilt, hostSkipReason, localInlineSettings, makeWorkspace, resultPath } from './fixtures';
 import { runInHost } from './runInHost';
 
 const SIGNATURE = 'export function computeShippingCost(weightKg: number, zone: string): number {';
@@ -52,21 +52,7 @@ describe('inline context from other open files in a real VS Code', { skip: hostS
     server = await startCodeServer({
       workspace: workspace.dir,
       extensionDevelopmentPath: REPO_ROOT,
-      userSettings: {
-        'tiered.providers': [{ id: 'local', kind: 'openai', baseUrl: models.openaiBaseUrl }],
-        'tiered.models': {
-          'inline-lite': {
-            provider: 'local',
-            model: 'inline-lite',
-            tier: 'lite',
-            maxOutputTokens: 256,
-            fim: 'suffix',
-            price: { inputPerMTok: 0.1, outputPerMTok: 0.1 },
-          },
-          'inline-pro': { provider: 'local', model: 'inline-pro', tier: 'pro', maxOutputTokens: 1024 },
-        },
-        'tiered.tiers': { lite: ['inline-lite'], pro: ['inline-pro'] },
-      },
+      userSettings: localInlineSettings(models.openaiBaseUrl, 0.1),
     });
   });
 
