@@ -117,6 +117,8 @@ describe('Inline context from other files in a real VS Code', () => {
       const def = material.definitions.find((d) => d.path === 'lib.ts');
       assert.ok(def, `no definition from lib.ts: ${JSON.stringify(material.definitions)}`);
       assert.equal(def.symbol, 'computeShippingCost');
+      // main.ts imports it: found through its import line (background, per version), sent once as an import.
+      assert.equal(def.source, 'import', JSON.stringify(material.definitions));
       assert.deepEqual(
         material.definitions.map((d) => d.path),
         ['lib.ts'],

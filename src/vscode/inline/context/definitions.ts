@@ -115,7 +115,16 @@ export class DefinitionLookup {
     return entry;
   }
 
-  private async resolve(doc: vscode.TextDocument, name: string, pos: vscode.Position): Promise<Definition[]> {
+  /**
+   * The definitions of `name` at `pos` in `doc` (outside `doc`, allowed targets only); `skip` drops
+   * targets before they are read (the imports' lookup leaves dependencies' sources out).
+   */
+  async resolve(
+    doc: vscode.TextDocument,
+    name: string,
+    pos: vscode.Position,
+    skip?: (uri: vscode.Uri) => boolean,
+  ): Promise<Definition[]> {
     const found =
       (await vscode.commands.executeCommand<Found[] | undefined>('vscode.executeDefinitionProvider', doc.uri, pos)) ??
       [];
@@ -132,7 +141,7 @@ export class DefinitionLookup {
           : { uri: f.uri, range: f.range, at: f.range.start, whole: false },
       )
       // Inside the cursor's own file the window already shows it; other files only when allowed.
-      .filter((t) => t.uri.toString() !== doc.uri.toString() && this.deps.allowed(t.uri))
+      .filter((t) => t.uri.toString() !== doc.uri.toString() && this.deps.allowed(t.uri) && !skip?.(t.uri))
       .slice(0, MAX_LOCATIONS);
     const defs = await Promise.all(targets.map((t) => this.read(t, name)));
     return defs.filter((d): d is Definition => d !== undefined);

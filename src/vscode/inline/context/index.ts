@@ -1,5 +1,6 @@
 // The inline engine's context gatherer in VS Code: open editors of the cursor's language, the
-// user's recent edits and the definitions of the symbols before the cursor, within a wall-time
+// user's recent edits, the definitions of the names the file imports (resolved in the background,
+// imports.ts) and of the symbols before the cursor, within a wall-time
 // budget (the engine aborts the signal at its own budget too). Nothing from an excluded file, a VS
 // Code configuration file or a scheme inline does not serve ever enters the material.
 import * as vscode from 'vscode';
@@ -9,10 +10,13 @@ import type { CompletionInput } from '../../../core/completion/types';
 import type { Logger } from '../../../core/types';
 import { INLINE_SCHEMES } from '../provider';
 import { DefinitionLookup } from './definitions';
+import { ImportDefinitions } from './imports';
 import { openFilesFor, RecentlyActive } from './openFiles';
 
 /** Continue's budget for language-server context (https://docs.continue.dev/customize/deep-dives/autocomplete). */
 export const GATHER_BUDGET_MS = 100;
+/** Pause in typing after which the active file's import lines are re-read (a re-parse; a lookup only when they changed). */
+const IMPORTS_AFTER_MS = 500;
 
 export interface InlineContextDeps {
   /** Excluded by `tiered.exclude`, or one of VS Code's own configuration files (FeatureContext.isExcluded). */
@@ -54,10 +58,29 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
   const history = new EditHistory();
   const recent = new RecentlyActive();
   const definitions = new DefinitionLookup({ allowed, pathOf });
+  const imports = new ImportDefinitions(definitions);
   const budgetMs = deps.budgetMs ?? GATHER_BUDGET_MS;
+  // The active document's imports, looked up in the background once typing pauses (never per keystroke).
+  // `force` (a newly active editor): the imported files may have changed while another editor was
+  // active, so they are looked up again even when the import lines are the same.
+  let importTimer: ReturnType<typeof setTimeout> | undefined;
+  let forced: vscode.TextDocument | undefined;
+  const refreshImports = (doc: vscode.TextDocument | undefined, force = false, delayMs = 0): void => {
+    clearTimeout(importTimer);
+    if (!doc || !allowed(doc.uri) || !(deps.wants?.(doc) ?? true)) return;
+    if (force) forced = doc;
+    importTimer = setTimeout(() => {
+      const again = forced === doc;
+      forced = undefined;
+      if (!doc.isClosed) imports.refresh(doc, again);
+    }, delayMs);
+  };
+  refreshImports(vscode.window.activeTextEditor?.document, true);
 
   const subs: vscode.Disposable[] = [
     recent,
+    vscode.window.onDidChangeActiveTextEditor((e) => refreshImports(e?.document, true)),
+    { dispose: () => clearTimeout(importTimer) },
     vscode.workspace.onDidChangeTextDocument((e) => {
       const doc = e.document;
       // The user's own edits: in an editor on screen, in a document that may contribute.
@@ -68,6 +91,7 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
       const read = (from: number, to: number): string =>
         doc.getText(new vscode.Range(from, 0, Math.min(to, doc.lineCount - 1), Number.MAX_SAFE_INTEGER));
       const prefetch = doc === vscode.window.activeTextEditor?.document && (deps.wants?.(doc) ?? true);
+      if (prefetch) refreshImports(doc, false, IMPORTS_AFTER_MS);
       for (const c of e.contentChanges) {
         history.record(
           { docKey, path, startLine: c.range.start.line, oldEndLine: c.range.end.line, text: c.text },
@@ -82,6 +106,7 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       history.forget(doc.uri.toString());
+      imports.forget(doc.uri.toString());
       recent.forget(doc.uri.toString());
     }),
   ];
@@ -101,15 +126,24 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
       const edits = history.recent(
         (key, start, end) => key === input.docKey && start - 1 <= position.line && position.line <= end + 1,
       );
-      let defs: ContextMaterial['definitions'] = [];
-      try {
-        defs = await definitions.lookup(doc, position, input.prefix, stop.done);
-      } catch (err) {
-        deps.logger?.debug(`Inline context: definitions failed: ${String(err)}`);
-      }
+      const failed = (what: string) => (err: unknown) => {
+        deps.logger?.debug(`Inline context: ${what} failed: ${String(err)}`);
+        return [];
+      };
+      // Both at once; a definition given both ways goes once, as an import (stable in the selection).
+      const [fromImports, atCursor] = await Promise.all([
+        imports.definitions(doc, stop.done).catch(failed('imports')),
+        definitions.lookup(doc, position, input.prefix, stop.done).catch(failed('definitions')),
+      ]);
+      const defs: ContextMaterial['definitions'] = [
+        ...fromImports,
+        ...atCursor
+          .filter((d) => !fromImports.some((i) => i.path === d.path && i.line === d.line))
+          .map((d) => ({ ...d, source: 'cursor' as const })),
+      ];
       const gatherMs = performance.now() - started;
       deps.logger?.debug(
-        `Inline context: ${openFiles.length} open files, ${edits.length} edits, ${defs.length} definitions in ${gatherMs.toFixed(1)} ms`,
+        `Inline context: ${openFiles.length} open files, ${edits.length} edits, ${fromImports.length} + ${atCursor.length} definitions (imports + cursor) in ${gatherMs.toFixed(1)} ms`,
       );
       return { openFiles, edits, definitions: defs, gatherMs };
     } finally {
