@@ -214,6 +214,36 @@ describe('inline context: stable order across requests (prompt-cache friendly)',
     );
   });
 
+  test("a cursor definition that does not fit beside the stable head pushes out the head's last items, not its first", () => {
+    const tax = { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' as const };
+    const cart = { path: 'src/cart.ts', symbol: 'cartTotal', text: CART, line: 10, source: 'import' as const };
+    const noEdits = { edits: [] };
+    const one = selectContext(material({ ...noEdits, definitions: [tax] }), input(CURSOR), 4000);
+    // cartTotal's definition arrives later: appended to the stable part, after the snippet.
+    const two = selectContext(material({ ...noEdits, definitions: [tax, cart] }), input(CURSOR), 4000, one);
+    assert.deepEqual(
+      two.map((i) => i.key),
+      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72', 'definition:src/cart.ts:10'],
+    );
+    const price = { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'cursor' as const };
+    const cost = (keys: string[]) => two.filter((i) => keys.includes(i.key)).reduce((n, i) => n + itemTokens(i), 0);
+    const budget =
+      cost(['definition:src/tax.ts:7', 'snippet:src/orders.ts:72']) +
+      itemTokens({ path: price.path, text: PRICING }) +
+      4;
+    const three = selectContext(
+      material({ ...noEdits, definitions: [tax, cart, price] }),
+      input(`${CURSOR}order, `),
+      budget,
+      two,
+    );
+    assert.deepEqual(
+      three.map((i) => i.key),
+      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72', 'definition:src/pricing.ts:3'],
+      'the head keeps its first items in their order; only its tail made room',
+    );
+  });
+
   test("when the budget is short, the cursor's definitions get in before snippets and imports' definitions", () => {
     const m = material({
       definitions: [

@@ -207,21 +207,41 @@ export function selectContext(
   ];
   const byRank = (a: ContextItem, b: ContextItem): number => compareItems(a, b, imports);
   const kept = previous?.length ? keep(previous, candidates, material, input, target) : [];
-  const keptTokens = kept.reduce((n, i) => n + itemTokens(i), 0);
-  if (kept.length && keptTokens <= budgetTokens) {
-    const taken = new Set(kept.map((i) => i.key));
-    const added = fill(candidates, budgetTokens, keptTokens, taken).sort(byRank);
-    // A definition used at the cursor that no longer fits is worth more than the cache: rebuild.
-    // (An import's definition that does not fit waits: the imports are many and always there.)
-    const missedDefinition = defs.some((d) => !taken.has(d.item.key) && !imports.has(d.item.key));
-    if (!missedDefinition) {
-      // Each part keeps its old items in their old order and appends the new ones after them.
-      const part = (stable: boolean) => [
-        ...kept.filter((i) => isStable(i, imports) === stable),
-        ...added.filter((i) => isStable(i, imports) === stable),
-      ];
-      return [...part(true), ...part(false)];
-    }
+  const head = kept.filter((i) => isStable(i, imports));
+  let headTokens = head.reduce((n, i) => n + itemTokens(i), 0);
+  if (kept.length && headTokens <= budgetTokens) {
+    // The stable head stays as sent. The cursor's definitions are worth more than the cache: when
+    // they do not fit beside it, the head gives up its last items (the cached prefix loses only its
+    // tail), not its first. An import's definition that does not fit waits (they are always there).
+    const cursorDefs = defs.filter((d) => !imports.has(d.item.key));
+    const needed = fill(cursorDefs, budgetTokens, 0, new Set()).reduce((n, i) => n + itemTokens(i), 0);
+    while (head.length && headTokens + needed > budgetTokens) headTokens -= itemTokens(head.pop()!);
+    const taken = new Set(head.map((i) => i.key));
+    // The volatile part is chosen afresh in priority order (cursor definitions, then edits), then
+    // new stable items fill what is left.
+    const volatile = fill(
+      candidates.filter((c) => !isStable(c.item, imports)),
+      budgetTokens,
+      headTokens,
+      taken,
+    );
+    const volatileTokens = volatile.reduce((n, i) => n + itemTokens(i), 0);
+    const added = fill(
+      candidates.filter((c) => isStable(c.item, imports)),
+      budgetTokens,
+      headTokens + volatileTokens,
+      taken,
+    ).sort(byRank);
+    // Each part keeps its old items in their old order and appends the new ones after them.
+    const chosen = new Set(volatile.map((i) => i.key));
+    const oldVolatile = kept.filter((i) => !isStable(i, imports) && chosen.has(i.key));
+    const was = new Set(oldVolatile.map((i) => i.key));
+    return [
+      ...head,
+      ...added,
+      ...oldVolatile.map((i) => volatile.find((v) => v.key === i.key)!),
+      ...volatile.filter((i) => !was.has(i.key)).sort(byRank),
+    ];
   }
   return fill(candidates, budgetTokens, 0, new Set()).sort(byRank);
 }
