@@ -8,9 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
-import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
-import { frameWith, generateRequests, git, scriptedFindings } from './reviewFixtures';
-import { runInHost } from './runInHost';
+import { ensureExtensionBuilt, hostSkipReason, makeWorkspace } from './fixtures';
+import { frameWith, generateRequests, git, runReviewSpec, scriptedFindings } from './reviewFixtures';
 import { Workbench } from './ui';
 
 const CALC_HEAD = [
@@ -110,19 +109,8 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
     workspace?.remove();
   });
 
-  const run = async (grep: string, shot: string) => {
-    const result = await runInHost({
-      server,
-      specs: ['review'],
-      grep,
-      timeoutMs: 150_000,
-      mochaTimeoutMs: 60_000,
-      screenshotPath: resultPath(shot),
-    });
-    assert.equal(result.exitCode, 0, result.output);
-    assert.doesNotMatch(result.output, /0 passing/, result.output);
-    return result;
-  };
+  const run = (grep: string, shot: string) =>
+    runReviewSpec(server, 'review', grep, shot, { timeoutMs: 150_000, mochaTimeoutMs: 60_000 });
 
   test('file review: diagnostics, quick fix, cache, confirmation', async () => {
     models.clearLog();

@@ -11,8 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
 import { startCodeServer, REPO_ROOT, type CodeServer } from './codeServer';
 import { ensureExtensionBuilt, hostSkipReason, makeWorkspace, resultPath } from './fixtures';
-import { frameWith, generateRequests, git, scriptedFindings } from './reviewFixtures';
-import { runInHost } from './runInHost';
+import { frameWith, generateRequests, git, runReviewSpec, scriptedFindings } from './reviewFixtures';
 import { Workbench } from './ui';
 
 const CALC = [
@@ -98,20 +97,8 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
     workspace?.remove();
   });
 
-  const run = async (grep: string, shot: string) => {
-    const result = await runInHost({
-      server,
-      specs: ['reviewComments'],
-      grep,
-      // Generous: other work on this machine can leave the extension host unresponsive for a while.
-      timeoutMs: 400_000,
-      mochaTimeoutMs: 150_000,
-      screenshotPath: resultPath(shot),
-    });
-    assert.equal(result.exitCode, 0, result.output);
-    assert.doesNotMatch(result.output, /0 passing/, result.output);
-    return result;
-  };
+  const run = (grep: string, shot: string) =>
+    runReviewSpec(server, 'reviewComments', grep, shot, { timeoutMs: 400_000, mochaTimeoutMs: 150_000 });
 
   test('threads at each finding, Apply in one undoable edit, Dismiss remembered, next / previous', async () => {
     models.clearLog();

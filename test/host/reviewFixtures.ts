@@ -1,8 +1,12 @@
 // What the deep-review drivers share: the scripted reviewer the local model server answers with,
 // git in a test workspace, the review requests in the server's log, and finding a webview's frame.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { Frame } from 'playwright-core';
 import type { ModelServer, ScriptRequest } from '../server/modelServer';
+import type { CodeServer } from './codeServer';
+import { resultPath } from './fixtures';
+import { runInHost } from './runInHost';
 import type { Workbench } from './ui';
 
 /** "BUG! t" error, "BUG: t" warning, "BUG~ t" hint (high confidence), "BUG? t" a low-confidence warning. */
@@ -78,4 +82,18 @@ export async function frameWith(wb: Workbench, selector: string, timeoutMs = 30_
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no webview page with ${selector}`);
+}
+
+/** Runs the in-host `spec` tests matching `grep`; fails unless they ran and passed. */
+export async function runReviewSpec(
+  server: CodeServer,
+  spec: string,
+  grep: string,
+  shot: string,
+  timeouts: { timeoutMs: number; mochaTimeoutMs: number },
+): Promise<{ output: string }> {
+  const result = await runInHost({ server, specs: [spec], grep, ...timeouts, screenshotPath: resultPath(shot) });
+  assert.equal(result.exitCode, 0, result.output);
+  assert.doesNotMatch(result.output, /0 passing/, result.output);
+  return result;
 }

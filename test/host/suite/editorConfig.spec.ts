@@ -4,6 +4,7 @@
 // and a tone fix or a review of them is refused. The driver checks that no marker reached the wire.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { askAndAccept, sleep } from './inlineSteps';
 import { localDay } from '../../../src/core/day';
 import type { LedgerRecord } from '../../../src/core/types';
 
@@ -15,8 +16,6 @@ interface Api {
 }
 type Window = typeof vscode.window;
 type Mutable = { -readonly [K in keyof Window]: Window[K] };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const uri = (rel: string): vscode.Uri => {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -30,14 +29,7 @@ async function typeAndAsk(editor: vscode.TextEditor, text: string, waitMs: numbe
   await editor.edit((e) => e.insert(end, text));
   const at = editor.document.lineAt(0).range.end;
   editor.selection = new vscode.Selection(at, at);
-  const before = editor.document.getText();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    if (editor.document.getText() !== before) break;
-  }
+  await askAndAccept(editor, waitMs);
   return editor.document.getText();
 }
 

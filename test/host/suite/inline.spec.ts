@@ -2,6 +2,7 @@
 // it, answers every inline request with INLINE_REPLY and points `tiered.providers` at it).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { askAndAccept, sleep } from './inlineSteps';
 
 const EXTENSION_ID = 'tiered.tiered';
 const INLINE_REPLY = 'computeAnswer(42);';
@@ -16,8 +17,6 @@ const folder = (): vscode.Uri => {
   return f.uri;
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Opens a file with the cursor at the end of its first line. */
 async function openAtEnd(rel: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), rel));
@@ -29,14 +28,7 @@ async function openAtEnd(rel: string): Promise<vscode.TextEditor> {
 
 /** Asks for ghost text, waits for it, and accepts it as Tab would; returns the line afterwards. */
 async function suggestAndAccept(editor: vscode.TextEditor, waitMs = 3000): Promise<string> {
-  const before = editor.document.getText();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    if (editor.document.getText() !== before) break;
-  }
+  await askAndAccept(editor, waitMs);
   return editor.document.lineAt(0).text;
 }
 

@@ -3,6 +3,7 @@
 // they do for a user: the gatherer asks them through VS Code's commands.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { askAndAccept, sleep } from './inlineSteps';
 import { makeExcluder } from '../../../src/core/exclude';
 import { createInlineContext } from '../../../src/vscode/inline/context';
 
@@ -10,8 +11,6 @@ const EXTENSION_ID = 'tiered.tiered';
 /** What the model server answers when the prompt holds lib.ts's definition (inlineContext.test.ts). */
 const WITH_DEFINITION = "2.5, 'EU');";
 const SIGNATURE = 'export function computeShippingCost(weightKg: number, zone: string): number {';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const uriOf = (rel: string): vscode.Uri => {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -47,14 +46,7 @@ async function until<T>(f: () => Promise<T | undefined>, ms: number): Promise<T 
 /** Asks for ghost text (Alt+\) and accepts it as Tab would; the cursor line afterwards. */
 async function suggestAndAccept(editor: vscode.TextEditor, waitMs = 4000): Promise<string> {
   const line = editor.selection.active.line;
-  const before = editor.document.getText();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    if (editor.document.getText() !== before) break;
-  }
+  await askAndAccept(editor, waitMs);
   return editor.document.lineAt(line).text;
 }
 

@@ -6,6 +6,7 @@
 // and the next model of the tier answers").
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { askAndAccept, sleep } from './inlineSteps';
 import { localDay } from '../../../src/core/day';
 import type { LedgerRecord } from '../../../src/core/types';
 
@@ -19,8 +20,6 @@ interface Api {
 }
 type Window = typeof vscode.window;
 type Mutable = { -readonly [K in keyof Window]: Window[K] };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -40,14 +39,7 @@ const uri = (rel: string): vscode.Uri => {
 async function inlineAt(editor: vscode.TextEditor, line: number, waitMs: number): Promise<string> {
   const end = editor.document.lineAt(line).range.end;
   editor.selection = new vscode.Selection(end, end);
-  const before = editor.document.getText();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    if (editor.document.getText() !== before) break;
-  }
+  await askAndAccept(editor, waitMs);
   return editor.document.lineAt(line).text;
 }
 
