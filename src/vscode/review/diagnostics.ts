@@ -9,6 +9,7 @@ import { reviewedLineMap, reviewedText } from '../../core/review/reviewed';
 import { applyLineEdit, countLineBreaks } from '../../core/review/track';
 
 export const REVIEW_SOURCE = 'Tiered review';
+const STALE_PER_DOCUMENT = 50;
 
 // The Problems panel lists no Hint diagnostics (they only show as dots under the code), so a hint
 // is published as Information: every finding stays visible there, its quick fix included.
@@ -67,6 +68,11 @@ export function currentText(
 export class ReviewDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('tiered-review');
   private readonly entries = new Map<string, FindingEntry[]>();
+  /**
+   * Findings an edit touched, per document: an undo or redo that brings back exactly the lines a
+   * finding was on (an applied fix undone) brings the finding back. Bounded per document.
+   */
+  private readonly stale = new Map<string, FindingEntry[]>();
   private readonly listener: vscode.Disposable;
   private readonly changed = new vscode.EventEmitter<void>();
   private nextId = 0;
@@ -80,7 +86,10 @@ export class ReviewDiagnostics implements vscode.Disposable {
   async show(report: ReviewReport, options: ShowOptions = {}): Promise<ShowResult> {
     const result: ShowResult = { shown: 0, dismissed: 0, lower: 0 };
     const lower = new Set(options.minConfidence ? splitByConfidence(report.findings, options.minConfidence).lower : []);
-    for (const file of report.files) this.entries.delete(file.uri);
+    for (const file of report.files) {
+      this.entries.delete(file.uri);
+      this.stale.delete(file.uri);
+    }
     const reviewedByUri = new Map<string, Map<number, string>>();
     for (const f of report.findings) {
       if (!f.uri) continue;
@@ -151,6 +160,7 @@ export class ReviewDiagnostics implements vscode.Disposable {
 
   clear(): void {
     this.entries.clear();
+    this.stale.clear();
     this.collection.clear();
     this.changed.fire();
   }
@@ -163,16 +173,32 @@ export class ReviewDiagnostics implements vscode.Disposable {
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
     const key = e.document.uri.toString();
-    let list = this.entries.get(key);
-    if (!list || e.contentChanges.length === 0) return;
+    const current = this.entries.get(key);
+    if (!current || e.contentChanges.length === 0) return;
+    let list: FindingEntry[] = current;
+    let stale = this.stale.get(key) ?? [];
     // Changes arrive ordered so that applying them one after another is correct.
     for (const c of e.contentChanges) {
-      list = applyLineEdit(list, {
+      const edit = {
         startLine: c.range.start.line,
         endLine: c.range.end.line,
         insertedLineBreaks: countLineBreaks(c.text),
-      }).kept;
+      };
+      const live = applyLineEdit(list, edit);
+      const old = applyLineEdit(stale, edit);
+      list = live.kept;
+      // A stale finding the edit touches keeps its lines: only an exact match brings it back.
+      stale = [...old.kept, ...old.dropped, ...live.dropped].slice(-STALE_PER_DOCUMENT);
     }
+    if (e.reason !== undefined && stale.length) {
+      // Undo or redo (TextDocumentChangeReason): restore the findings whose lines read as shown.
+      const back = stale.filter((s) => currentText(e.document, s) === s.snapshot);
+      if (back.length) {
+        stale = stale.filter((s) => !back.includes(s));
+        list = [...list, ...back].sort((a, b) => a.startLine - b.startLine || a.id - b.id);
+      }
+    }
+    this.stale.set(key, stale);
     this.entries.set(key, list);
     this.publish(key);
     this.changed.fire();

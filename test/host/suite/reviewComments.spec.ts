@@ -192,7 +192,7 @@ describe('Review comments in a real VS Code', function () {
     );
   });
 
-  it('Apply changes the code in one undoable edit; its thread goes, the others stay', async () => {
+  it('Apply changes the code in one undoable edit; its thread goes, the others stay; undo brings it back', async () => {
     const editor = await open('src/calc.ts');
     const doc = editor.document;
     const original = doc.getText();
@@ -216,6 +216,16 @@ describe('Review comments in a real VS Code', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), original, 'one undo restores the code as it was');
+    // The undone fix's finding comes back with its lines: thread and diagnostic.
+    const restored = await waitFor('the undone fix’s thread to come back', async () => {
+      const now = await threads();
+      return titled(now, 'off by one') ? now : undefined;
+    });
+    assert.deepEqual(
+      restored.map((t) => t.startLine),
+      [1, 6, 9],
+    );
+    assert.ok(firstLines(doc.uri).includes('off by one'), 'its diagnostic came back too');
     if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
