@@ -145,7 +145,7 @@ export function createInlineContext(deps: InlineContextDeps): InlineContext {
       deps.logger?.debug(
         `Inline context: ${openFiles.length} open files, ${edits.length} edits, ${fromImports.length} + ${atCursor.length} definitions (imports + cursor) in ${gatherMs.toFixed(1)} ms`,
       );
-      return { openFiles, edits, definitions: defs, gatherMs };
+      return { openFiles, edits, definitions: defs, gatherMs, currentPath: pathOf(doc.uri) };
     } finally {
       stop.cancel();
     }
