@@ -4,6 +4,7 @@
 // test can answer them; everything else is the real extension in a real VS Code.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { fileUri, waitFor } from './reviewSteps';
 import { localDay } from '../../../src/core/day';
 import type { ReviewReport } from '../../../src/core/review/report';
 import type { LedgerRecord } from '../../../src/core/types';
@@ -69,28 +70,6 @@ class Dialogs {
   restore(): void {
     Object.assign(vscode.window, this.saved);
   }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-function fileUri(rel: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder open');
-  return vscode.Uri.joinPath(folder.uri, rel);
 }
 
 function reviewDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import { fileUri, waitFor } from './reviewSteps';
 import type { ReviewReport } from '../../../src/core/review/report';
 import type { ThreadView } from '../../../src/vscode/review/comments';
 
@@ -68,24 +69,6 @@ class Dialogs {
     };
     return pick;
   }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-function fileUri(rel: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder open');
-  return vscode.Uri.joinPath(folder.uri, rel);
 }
 
 const threads = async () => (await vscode.commands.executeCommand<ThreadView[]>('tiered.internal.reviewThreads')) ?? [];
