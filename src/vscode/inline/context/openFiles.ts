@@ -4,6 +4,7 @@
 // the core ranks them by similarity to the code at the cursor and cuts them to the token budget.
 import * as vscode from 'vscode';
 import type { OpenFile } from '../../../core/completion/context/types';
+import { sameContextLanguage } from '../../../core/completion/context/languages';
 
 const MAX_FILES = 20;
 /** Lines read of each file (the core picks snippets from them; a huge file adds nothing more). */
@@ -75,7 +76,9 @@ export function openFilesFor(current: vscode.TextDocument, recent: RecentlyActiv
   const self = current.uri.toString();
   const files = vscode.workspace.textDocuments.filter((d) => {
     const key = d.uri.toString();
-    return key !== self && open.has(key) && d.languageId === current.languageId && deps.allowed(d.uri);
+    return (
+      key !== self && open.has(key) && sameContextLanguage(current.languageId, d.languageId) && deps.allowed(d.uri)
+    );
   });
   const rank = (d: vscode.TextDocument): number => recent.lastActive(d.uri.toString()) ?? 0;
   return files
