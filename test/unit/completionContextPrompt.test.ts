@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { ollamaModel } from '../support/models';
 import { buildInlineRequest, CURSOR_MARK, heldWindowPrefix, windowPrefix } from '../../src/core/completion';
 import type { ContextItem, PromptWindow } from '../../src/core/completion';
-import { commentContext, lineComment } from '../../src/core/completion/context/format';
+import { CHAT_FILE_END, commentContext, lineComment } from '../../src/core/completion/context/format';
 import { inputTokenBound } from '../../src/core/calls/tokens';
 import { infillBody } from '../../src/providers/infill';
 import { estimateTextTokens } from '../../src/core/usage';
@@ -39,6 +39,32 @@ describe('inline context in each request shape', () => {
     assert.ok(user.startsWith('Language: typescript\n\n'), 'the stable part stays first');
     const none = buildInlineRequest(ollamaModel({ fim: false }), { ...window, context: [] }, { maxOutputTokens: 64 });
     assert.equal(none.messages![1]!.content, `Language: typescript\n\n${window.prefix}${CURSOR_MARK}${window.suffix}`);
+  });
+
+  test('chat: volatile items (cursor definitions, edits) go after the file, so a change among them keeps the file in the shared prefix', () => {
+    const near = (text: string, line: number): ContextItem => ({
+      kind: 'definition',
+      path: 'src/ship.ts',
+      text,
+      key: `definition:src/ship.ts:${line}`,
+      volatile: true,
+    });
+    const chat = (items: ContextItem[]): string =>
+      buildInlineRequest(ollamaModel({ fim: false }), { ...window, context: items }, { maxOutputTokens: 64 })
+        .messages![1]!.content;
+    const a = chat([...CONTEXT, near('export function ship(order: Order): void', 4)]);
+    const b = chat([...CONTEXT, near('export function track(id: string): Status', 9)]);
+    const file = `${window.prefix}${CURSOR_MARK}${window.suffix}`;
+    // Stable items, then the file, then the file's end and the cursor's definitions.
+    assert.ok(a.indexOf('Snippet from src/orders.ts') < a.indexOf(file), a);
+    assert.ok(a.indexOf(file) < a.indexOf('export function ship'), a);
+    assert.ok(a.includes(`${file}${CHAT_FILE_END}`), 'the file is closed before the context after it');
+    // Everything up to the end of the file is the same in both prompts: only the tail differs.
+    let shared = 0;
+    while (shared < a.length && a[shared] === b[shared]) shared++;
+    assert.ok(shared >= a.indexOf(file) + file.length, `shared ${shared} chars`);
+    // Without volatile items nothing follows the file.
+    assert.ok(chat(CONTEXT).endsWith(file));
   });
 
   test('FIM with suffix (Ollama): comment lines of the language before the prefix', () => {

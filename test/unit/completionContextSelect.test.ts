@@ -201,6 +201,11 @@ describe('inline context: stable order across requests (prompt-cache friendly)',
       b.slice(3).some((i) => i.key === 'definition:src/ship.ts:1'),
       'the new one is in the volatile tail',
     );
+    // Marked as such, so a chat prompt sends exactly the stable part before the file.
+    assert.deepEqual(
+      b.map((i) => i.volatile === true),
+      b.map((_, k) => k >= 3),
+    );
     // A fresh selection (no previous block) puts the same stable part first too.
     assert.deepEqual(
       selectContext(

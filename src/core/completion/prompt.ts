@@ -14,7 +14,10 @@ export interface PromptWindow {
   prefix: string;
   suffix: string;
   languageId: string;
-  /** Context from other files, sent before the file window in every request shape. */
+  /**
+   * Context from other files, sent before the file window in every request shape (a chat prompt
+   * sends the volatile items after it: context/format.ts chatContext).
+   */
   context?: ContextItem[];
   /** Workspace-relative path of the file (the repo-level FIM form names it). */
   path?: string;
@@ -136,7 +139,8 @@ export const CURSOR_MARK = '<CURSOR>';
 export const INLINE_SYSTEM_PROMPT =
   'You are a code completion engine. The user sends a file with the marker ' +
   CURSOR_MARK +
-  ' where the cursor is. Reply with exactly the text to insert at the marker and nothing else: ' +
+  ' where the cursor is; context from other files may come before or after the file, and is read only.' +
+  ' Reply with exactly the text to insert at the marker and nothing else: ' +
   'no explanation, no Markdown code fences, do not repeat the text before or after the marker. ' +
   'Keep it short (at most a few lines). If nothing should be inserted, reply with nothing.';
 
@@ -186,12 +190,13 @@ export function buildInlineRequest(
     }
     return { fim: { ...base, dialect: fim.dialect }, maxOutputTokens, ...temperature };
   }
+  const { before, after } = chatContext(context);
   return {
     messages: [
       { role: 'system', content: INLINE_SYSTEM_PROMPT },
       {
         role: 'user',
-        content: `Language: ${window.languageId}\n\n${chatContext(context)}${window.prefix}${CURSOR_MARK}${window.suffix}`,
+        content: `Language: ${window.languageId}\n\n${before}${window.prefix}${CURSOR_MARK}${window.suffix}${after}`,
       },
     ],
     maxOutputTokens,

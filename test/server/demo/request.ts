@@ -14,6 +14,8 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
 export const CURSOR = '<CURSOR>';
+/** Where the file ends in a chat prompt with context after it (src/core/completion/context/format.ts). */
+const FILE_END = '\n--- end of file ---\n\nContext for the code at the cursor';
 
 /**
  * FIM prompts in a model's own tokens (src/core/completion/fim.ts TEMPLATES): Qwen, StarCoder,
@@ -67,7 +69,10 @@ export function classify(req: Pick<ScriptRequest, 'messages' | 'fim' | 'body'>):
     const lang = /^Language: (\S+)\n\n/.exec(last);
     const body = lang ? last.slice(lang[0].length) : last;
     const at = body.lastIndexOf(CURSOR);
-    return { kind: 'inline', prefix: body.slice(0, at), suffix: body.slice(at + CURSOR.length), languageId: lang?.[1] };
+    const rest = body.slice(at + CURSOR.length);
+    const end = rest.indexOf(FILE_END);
+    const suffix = end < 0 ? rest : rest.slice(0, end);
+    return { kind: 'inline', prefix: body.slice(0, at), suffix, languageId: lang?.[1] };
   }
   if (system.startsWith('You rewrite')) return { kind: 'tone', system, user: last };
   return { kind: 'other' };

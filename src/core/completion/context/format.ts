@@ -1,5 +1,7 @@
-// How the context block is written into each request shape. It always goes before the file
-// window, in the block's own order, so consecutive prompts share their beginning.
+// How the context block is written into each request shape: before the file window, in the block's
+// own order, so consecutive prompts share their beginning. A chat prompt sends the volatile items
+// (the cursor's definitions, recent edits) after the file instead: they change from one request to
+// the next, and before the file they would take the file window out of the provider's cached prefix.
 import type { ContextItem } from './types';
 
 const HEADING: Record<ContextItem['kind'], string> = {
@@ -13,11 +15,27 @@ export function itemHeading(item: ContextItem): string {
   return `${HEADING[item.kind]} ${item.path}`;
 }
 
-/** The chat prompt's context section, placed in the user message before the file. */
-export function chatContext(items: readonly ContextItem[]): string {
-  if (!items.length) return '';
-  const parts = items.map((i) => `--- ${itemHeading(i)} ---\n${i.text}\n`);
-  return `Context from other files (read only):\n${parts.join('')}--- end of context ---\n\n`;
+const chatItems = (items: readonly ContextItem[]): string =>
+  items.map((i) => `--- ${itemHeading(i)} ---\n${i.text}\n`).join('');
+
+/** Ends the file in a chat prompt that has context after it (the model must know where the file stops). */
+export const CHAT_FILE_END = '\n--- end of file ---\n';
+
+/**
+ * The chat prompt's context: `before` goes in the user message before the file (the stable items),
+ * `after` after it (the volatile ones, behind CHAT_FILE_END); either may be ''.
+ */
+export function chatContext(items: readonly ContextItem[]): { before: string; after: string } {
+  const stable = items.filter((i) => !i.volatile);
+  const volatile = items.filter((i) => i.volatile);
+  return {
+    before: stable.length
+      ? `Context from other files (read only):\n${chatItems(stable)}--- end of context ---\n\n`
+      : '',
+    after: volatile.length
+      ? `${CHAT_FILE_END}\nContext for the code at the cursor (read only):\n${chatItems(volatile)}--- end of context ---\n`
+      : '',
+  };
 }
 
 /**

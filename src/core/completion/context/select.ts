@@ -236,14 +236,27 @@ export function selectContext(
     const chosen = new Set(volatile.map((i) => i.key));
     const oldVolatile = kept.filter((i) => !isStable(i, imports) && chosen.has(i.key));
     const was = new Set(oldVolatile.map((i) => i.key));
-    return [
-      ...head,
-      ...added,
-      ...oldVolatile.map((i) => volatile.find((v) => v.key === i.key)!),
-      ...volatile.filter((i) => !was.has(i.key)).sort(byRank),
-    ];
+    return marked(
+      [
+        ...head,
+        ...added,
+        ...oldVolatile.map((i) => volatile.find((v) => v.key === i.key)!),
+        ...volatile.filter((i) => !was.has(i.key)).sort(byRank),
+      ],
+      imports,
+    );
   }
-  return fill(candidates, budgetTokens, 0, new Set()).sort(byRank);
+  return marked(fill(candidates, budgetTokens, 0, new Set()).sort(byRank), imports);
+}
+
+/** Each item marked volatile or not (a chat prompt sends the volatile ones after the file). */
+function marked(items: ContextItem[], imports: ReadonlySet<string>): ContextItem[] {
+  return items.map((i) => {
+    const volatile = !isStable(i, imports);
+    if ((i.volatile === true) === volatile) return i;
+    const { volatile: _, ...rest } = i;
+    return volatile ? { ...rest, volatile } : rest;
+  });
 }
 
 /**

@@ -59,4 +59,9 @@ export interface ContextItem {
   text: string;
   /** Stable identity (path + first line), for keeping the block order fixed across requests. */
   key: string;
+  /**
+   * Changes from one request to the next (the cursor's definitions, recent edits). A chat prompt
+   * sends these after the file, so a change among them leaves the file window in the cached prefix.
+   */
+  volatile?: boolean;
 }
