@@ -3,7 +3,7 @@
 // (edited, fixed, dismissed, cleared, replaced by the next review of the file). Findings below the
 // confidence threshold get no thread until the user asks for them.
 import * as vscode from 'vscode';
-import type { FindingEntry, ReviewDiagnostics } from './diagnostics';
+import { CHANGED_NOTE, type FindingEntry, type ReviewDiagnostics } from './diagnostics';
 
 export const COMMENT_CONTROLLER_ID = 'tiered-review';
 export const SHOW_LOWER_COMMAND = 'tiered.showLowerConfidenceFindings';
@@ -149,7 +149,7 @@ export class ReviewComments implements vscode.Disposable {
       const thread = this.controller.createCommentThread(vscode.Uri.parse(uri), range, [commentFor(entry)]);
       thread.canReply = false;
       thread.label = threadLabel(entry);
-      thread.contextValue = entry.finding.replacement === undefined ? CONTEXT.plain : CONTEXT.fixable;
+      thread.contextValue = entry.finding.replacement === undefined || entry.changed ? CONTEXT.plain : CONTEXT.fixable;
       thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
       this.threads.set(id, { thread, uri, entry });
     }
@@ -196,7 +196,18 @@ export function commentMarkdown(e: FindingEntry): string {
   const f = e.finding;
   const lines = e.startLine === e.endLine ? `line ${e.startLine + 1}` : `lines ${e.startLine + 1}-${e.endLine + 1}`;
   const parts = [`**${escapeMarkdown(f.title)}**`, '', f.explanation];
-  if (f.replacement !== undefined) {
+  if (e.changed) parts.push('', `*${CHANGED_NOTE}*`);
+  if (f.replacement !== undefined && e.changed) {
+    const fc = fence(f.replacement);
+    parts.push(
+      '',
+      'The fix suggested for the committed code (not applicable here):',
+      '',
+      fc,
+      f.replacement.replace(/\n$/, ''),
+      fc,
+    );
+  } else if (f.replacement !== undefined) {
     const diff = [
       ...e.reviewed.split('\n').map((l) => `-${l}`),
       ...f.replacement

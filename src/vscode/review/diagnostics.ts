@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { splitByConfidence, type Confidence, type Severity } from '../../core/review/findings';
 import type { ReviewInput } from '../../core/review/input';
+import type { MappedRange } from '../../core/review/lineMap';
 import type { ReportedFinding, ReviewReport } from '../../core/review/report';
 import { reviewedLineMap, reviewedText } from '../../core/review/reviewed';
 import { applyLineEdit, countLineBreaks } from '../../core/review/track';
@@ -33,7 +34,15 @@ export interface FindingEntry {
   reviewed: string;
   /** Below `tiered.review.minConfidence`: in the Problems panel, but no comment thread until asked. */
   lower: boolean;
+  /**
+   * Branch review: the finding's lines were edited since they were committed (uncommitted changes),
+   * so it sits at the nearest line that is still there, says so, and offers no fix.
+   */
+  changed?: boolean;
 }
+
+/** Said in a changed finding's thread and diagnostic. */
+export const CHANGED_NOTE = 'The code here changed since it was committed; review again for current findings.';
 
 export interface ShowOptions {
   /** What was sent: the reviewed text of each finding's lines comes from it. */
@@ -41,6 +50,11 @@ export interface ShowOptions {
   minConfidence?: Confidence;
   /** A finding the user dismissed earlier, for the same code (`lines`: its lines now). */
   isDismissed?(finding: ReportedFinding, lines: string[]): boolean;
+  /**
+   * Branch review: a finding's lines in the working tree (1-based) when they differ from the
+   * reviewed (committed) ones; undefined keeps the finding's own lines.
+   */
+  place?(finding: ReportedFinding): MappedRange | undefined;
 }
 
 export interface ShowResult {
@@ -51,8 +65,8 @@ export interface ShowResult {
   lower: number;
 }
 
-export function diagnosticMessage(f: ReportedFinding): string {
-  return `${f.title}\n${f.explanation}`;
+export function diagnosticMessage(f: ReportedFinding, changed?: boolean): string {
+  return `${f.title}\n${f.explanation}${changed ? `\n(${CHANGED_NOTE})` : ''}`;
 }
 
 /** The document's current text of an entry's lines ("\n" line breaks), or undefined past its end. */
@@ -96,8 +110,9 @@ export class ReviewDiagnostics implements vscode.Disposable {
       const doc = await openDoc(f.uri);
       if (!doc) continue;
       const last = doc.lineCount - 1;
-      const startLine = Math.min(Math.max(0, f.startLine - 1), last);
-      const endLine = Math.min(Math.max(startLine, f.endLine - 1), last);
+      const placed = options.place?.(f);
+      const startLine = Math.min(Math.max(0, (placed?.start ?? f.startLine) - 1), last);
+      const endLine = Math.min(Math.max(startLine, (placed?.end ?? f.endLine) - 1), last);
       const snapshot = currentText(doc, { startLine, endLine }) ?? '';
       if (options.isDismissed?.(f, snapshot.split('\n'))) {
         result.dismissed++;
@@ -109,10 +124,23 @@ export class ReviewDiagnostics implements vscode.Disposable {
         reviewedByUri.set(f.uri, reviewedLines);
       }
       // Without the input (or for lines it did not show) the code at show time is what was reviewed.
-      const reviewed = reviewedText(reviewedLines, startLine + 1, endLine + 1) ?? snapshot;
+      // A placed finding was reviewed at its own (committed) lines.
+      const reviewed =
+        (placed
+          ? reviewedText(reviewedLines, f.startLine, f.endLine)
+          : reviewedText(reviewedLines, startLine + 1, endLine + 1)) ?? snapshot;
       const list = this.entries.get(f.uri) ?? [];
       const isLower = lower.has(f);
-      list.push({ id: ++this.nextId, finding: f, startLine, endLine, snapshot, reviewed, lower: isLower });
+      list.push({
+        id: ++this.nextId,
+        finding: f,
+        startLine,
+        endLine,
+        snapshot,
+        reviewed,
+        lower: isLower,
+        ...(placed?.changed ? { changed: true } : {}),
+      });
       this.entries.set(f.uri, list);
       result.shown++;
       if (isLower) result.lower++;
@@ -215,7 +243,7 @@ function toDiagnostic(e: FindingEntry): vscode.Diagnostic {
   const lines = e.snapshot.split(/\r?\n/);
   const firstIndent = lines[0]!.length - lines[0]!.trimStart().length;
   const range = new vscode.Range(e.startLine, firstIndent, e.endLine, lines[lines.length - 1]!.length);
-  const d = new vscode.Diagnostic(range, diagnosticMessage(e.finding), SEVERITY[e.finding.severity]);
+  const d = new vscode.Diagnostic(range, diagnosticMessage(e.finding, e.changed), SEVERITY[e.finding.severity]);
   d.source = REVIEW_SOURCE;
   d.code = e.finding.category;
   return d;

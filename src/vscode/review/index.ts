@@ -20,6 +20,7 @@ import { NothingToReview, changesInput, fileInput, selectionInput } from './gath
 import { ReviewQuickFixes } from './quickFix';
 import { REPORT_SCHEME, ReportView } from './reportView';
 import { askConfirm, reportFailure } from './ui';
+import { workingTreePlacement } from './workingTree';
 
 export const REVIEW_COMMANDS = {
   selection: 'tiered.reviewSelection',
@@ -145,8 +146,11 @@ export function activateReview(ctx: FeatureContext): void {
 
     comments.hideLower();
     await dismissals.refresh();
+    // Branch findings carry committed line numbers: moved past any uncommitted edits on top.
+    const place = input.kind === 'branch' ? await workingTreePlacement(input, ctx.logger) : undefined;
     const shown = await diagnostics.show(report, {
       input,
+      ...(place ? { place } : {}),
       minConfidence: ctx.config().review.minConfidence,
       isDismissed: (f, lines) => dismissals.isDismissed(f, lines),
     });

@@ -30,7 +30,7 @@ export class ReviewQuickFixes implements vscode.CodeActionProvider {
         (e) =>
           e.startLine === diagnostic.range.start.line &&
           e.endLine === diagnostic.range.end.line &&
-          diagnosticMessage(e.finding) === diagnostic.message,
+          diagnosticMessage(e.finding, e.changed) === diagnostic.message,
       );
       const action = entry && fixFor(doc, entry, diagnostic);
       if (action) actions.push(action);
@@ -51,7 +51,8 @@ export function fixEdit(
       : `lines ${entry.startLine + 1}-${entry.endLine + 1}`;
   if (finding.replacement === undefined) return { refused: `"${finding.title}" comes with no fix to apply.` };
   const now = currentText(doc, entry);
-  if (now === undefined || now !== entry.reviewed)
+  // A changed branch finding sits near lines that were edited: its fix was for other code.
+  if (entry.changed || now === undefined || now !== entry.reviewed)
     return {
       refused: `The code at ${lines} is not what was reviewed any more, so the fix for "${finding.title}" could overwrite other changes. Review it again to get a fix for the code as it is now.`,
     };
