@@ -2,6 +2,7 @@
 //
 //   npm run bench:inline -- --file PATH [--seed N] [--ttft MS] [--tps N] [--keys N] [--chat]
 //   npm run bench:inline -- --workspace DIR --file FILE [...]   (FILE relative to DIR)
+//   --edit-share F   share (0..1) of the keys spent retyping spans inside existing lines (default 0)
 //
 // Workspace mode types FILE of a multi-file project with the other files open: an emulated
 // gatherer (bench/inline/workspace.ts) gives the engine open tabs, definitions and recent edits;
@@ -59,6 +60,8 @@ interface Args {
   tps: number;
   keys: number;
   segmentKeys: number;
+  /** Share of the keys retyping spans inside existing lines (bench/inline/trace.ts editShare). */
+  editShare: number;
   fullyRight: number;
   chat: boolean;
   policies: string[];
@@ -73,6 +76,7 @@ function parseArgs(argv: string[]): Args {
     tps: 100,
     keys: 500,
     segmentKeys: 250,
+    editShare: 0,
     fullyRight: 0.4,
     chat: false,
     priceAs: 'gpt-5-mini',
@@ -106,7 +110,13 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--tps') args.tps = num();
     else if (a === '--keys') args.keys = Math.max(1, Math.round(num()));
     else if (a === '--segment-keys') args.segmentKeys = Math.max(20, Math.round(num()));
-    else if (a === '--fully-right') args.fullyRight = Math.min(1, num());
+    else if (a === '--edit-share') {
+      const raw = v();
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw new Error(`--edit-share needs a number from 0 to 1 (got ${JSON.stringify(raw)})`);
+      args.editShare = n;
+    } else if (a === '--fully-right') args.fullyRight = Math.min(1, num());
     else if (a === '--chat') args.chat = true;
     else if (a === '--threshold') args.threshold = Math.min(1, num());
     else if (a === '--policies') args.policies = v().split(',');
@@ -239,12 +249,22 @@ async function main(): Promise<void> {
     file = readFileSync(args.file, 'utf8').replace(/\r\n/g, '\n');
     label = args.file;
   }
-  const segments = makeTrace(file, { seed: args.seed, keys: args.keys, keysPerSegment: args.segmentKeys });
+  const segments = makeTrace(file, {
+    seed: args.seed,
+    keys: args.keys,
+    keysPerSegment: args.segmentKeys,
+    editShare: args.editShare,
+  });
   const totalKeys = segments.reduce((n, s) => n + s.keys.length, 0);
+  const edits = segments.filter((s) => s.edit);
+  const editKeys = edits.reduce((n, s) => n + s.keys.length, 0);
+  // Edits whose line goes on with closers only: the mid-line places Copilot (and the gate) still ask at.
+  const beforeClosers = edits.filter((s) => /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/.test(s.after.split('\n', 1)[0]!)).length;
   const seconds = segments.reduce((n, s) => n + s.durationMs, 0) / 1000;
   console.log(
     `inline replay: ${label} (${file.split('\n').length} lines), ${segments.length} segment(s), ` +
-      `${totalKeys} keys, ~${seconds.toFixed(0)} s; seed ${args.seed}, TTFT ${args.ttft} ms, ${args.tps} tok/s, ` +
+      `${totalKeys} keys, ~${seconds.toFixed(0)} s; edit share ${args.editShare} ` +
+      `(${edits.length} edit(s) inside lines, ${editKeys} keys, ${beforeClosers} before closers only); seed ${args.seed}, TTFT ${args.ttft} ms, ${args.tps} tok/s, ` +
       `${args.chat ? 'chat' : 'FIM'}; editor debounce ${EDITOR_DEBOUNCE_MS} ms; a pause is a gap ≥ ${PAUSE_MS} ms`,
   );
 
@@ -511,6 +531,11 @@ async function main(): Promise<void> {
       ttftMs: args.ttft,
       tps: args.tps,
       keys: totalKeys,
+      editShare: args.editShare,
+      editSegments: edits.length,
+      editKeys,
+      editsBeforeClosersOnly: beforeClosers,
+      ...(t.gateBlocked ? { gateBlocked: t.gateBlocked } : {}),
       prompt: args.chat ? 'chat' : 'fim',
       pricedAs: args.priceAs,
       contextTokens: args.contextTokens,

@@ -79,6 +79,8 @@ export class ReplayEditor {
   private controller: AbortController | undefined;
   private lastKeyAt = 0;
   private ghostAt: number | undefined;
+  /** The open segment retypes a span inside a line (trace.ts edit segments). */
+  private editing = false;
   /** The ghost text on screen: VS Code keeps showing it while the keys match it, with no call. */
   private displayed: { offset: number; text: string; requestId: number } | undefined;
   /** The typist's recent line edits (newest last), for the workspace gatherer. */
@@ -154,6 +156,7 @@ export class ReplayEditor {
     this.docKey = docKey;
     this.lastKeyAt = performance.now();
     this.ghostAt = undefined;
+    this.editing = segment.edit === true;
   }
 
   key(key: Key): void {
@@ -201,8 +204,23 @@ export class ReplayEditor {
     if (this.edits.length > 10) this.edits.shift();
   }
 
+  /**
+   * An edit inside a line is done: the line as it now reads, with the one above, as a recent edit
+   * (the VS Code edge records every change; a typed line is recorded when it ends, an edit here).
+   */
+  private noteInlineEdit(now: number): void {
+    const start = this.doc.lastIndexOf('\n', this.cursor - 1) + 1;
+    const end = this.doc.indexOf('\n', this.cursor);
+    const above = this.doc.lastIndexOf('\n', start - 2) + 1;
+    const text = this.doc.slice(start > 0 ? above : start, end < 0 ? undefined : end);
+    if (!text.trim()) return;
+    this.edits.push({ path: this.extras.path ?? this.docKey, text, at: now });
+    if (this.edits.length > 10) this.edits.shift();
+  }
+
   /** The segment is over: the last interval counts if it was a pause. */
   close(): void {
+    if (this.editing) this.noteInlineEdit(performance.now());
     this.closeInterval(performance.now());
     if (this.timer) clearTimeout(this.timer);
     this.controller?.abort();
