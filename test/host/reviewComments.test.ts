@@ -38,8 +38,10 @@ const FEATURE_COMMITTED = [
   'export const retries = -1; // BUG: negative retries FIX: export const retries = 3;',
   '',
 ].join('\n');
-// Uncommitted on top of the branch: must not reach the model in a branch review.
-const FEATURE_WORKING = FEATURE_COMMITTED.replace('retries = -1;', 'retries = -2;').concat(
+// Uncommitted on top of the branch: must not reach the model in a branch review. The two lines
+// added at the top move the committed findings down two lines in the editor; line 5 is edited.
+const FEATURE_WORKING = '// uncommitted: a note above the parser\n//\n'.concat(
+  FEATURE_COMMITTED.replace('retries = -1;', 'retries = -2;'),
   'export const extra = 1; // BUG: uncommitted on top\n',
 );
 
@@ -119,7 +121,7 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
     assert.match(sent[0]!, /no radix/);
     assert.match(sent[0]!, /negative retries/);
     assert.match(sent[0]!, /retries = -1/, 'the committed line, not the working tree');
-    assert.doesNotMatch(sent[0]!, /uncommitted on top|retries = -2/);
+    assert.doesNotMatch(sent[0]!, /uncommitted on top|uncommitted: a note|retries = -2/);
     assert.doesNotMatch(sent[0]!, /off by one/, 'calc.ts is unchanged on the branch');
   });
 

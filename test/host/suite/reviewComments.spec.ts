@@ -277,7 +277,7 @@ describe('Review comments in a real VS Code', function () {
     assert.ok(!firstLines(fileUri('src/calc.ts')).includes('name says little'));
   });
 
-  it('branch review: default base origin/main, only the branch’s committed diff, stale fixes refused', async () => {
+  it('branch review: default base origin/main, only the branch’s committed diff, findings on their working-tree lines, stale fixes refused', async () => {
     const report = await vscode.commands.executeCommand<ReviewReport | undefined>('tiered.reviewBranch', {
       fresh: true,
     });
@@ -292,24 +292,48 @@ describe('Review comments in a real VS Code', function () {
       report.files.map((f) => f.path),
       ['src/feature.ts'],
     );
-    const list = await threads();
+    // The report keeps the committed line numbers the model saw.
     assert.deepEqual(
-      list.map((t) => [t.startLine, t.body.split('\n')[0]]),
+      report.findings.map((f) => [f.startLine, f.title]),
       [
-        [1, '**no radix**'],
-        [4, '**negative retries**'],
+        [2, 'no radix'],
+        [5, 'negative retries'],
       ],
     );
-
-    // Line 5 reads "retries = -2" in the working tree, not what was reviewed: its fix is refused.
-    const doc = await vscode.workspace.openTextDocument(fileUri('src/feature.ts'));
+    // Two uncommitted lines at the top: committed line 2 is working-tree line 4 (0-based 3). Line 5
+    // was edited (-1 → -2): its finding sits at its working-tree place (0-based 6) and says so.
+    const uri = fileUri('src/feature.ts');
+    const list = await threads();
+    assert.deepEqual(
+      list.map((t) => [t.startLine, t.body.split('\n')[0], t.contextValue]),
+      [
+        [3, '**no radix**', 'tieredFinding.fixable'],
+        [6, '**negative retries**', 'tieredFinding'],
+      ],
+    );
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.match(doc.lineAt(3).text, /return parseInt\(s\); \/\/ BUG: no radix/);
     const stale = titled(list, 'negative retries')!;
+    assert.match(stale.body, /the code here changed since it was committed; review again for current findings/i);
+    assert.doesNotMatch(titled(list, 'no radix')!.body, /changed since it was committed/);
+    // The Problems panel has them on the same lines, the changed one saying so.
+    const diags = diagnostics(uri).sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(
+      diags.map((d) => [d.range.start.line, d.message.split('\n')[0]]),
+      [
+        [3, 'no radix'],
+        [6, 'negative retries'],
+      ],
+    );
+    assert.match(diags[1]!.message, /changed since it was committed/);
+
+    // Line 7 reads "retries = -2" in the working tree, not what was reviewed: its fix is refused.
     assert.equal(await vscode.commands.executeCommand('tiered.applyReviewFix', { id: stale.id }), false);
-    assert.match(dialogs.shown.map((d) => d.message).join('\n'), /line 5 is not what was reviewed any more/);
-    assert.match(doc.lineAt(4).text, /retries = -2/);
+    assert.match(dialogs.shown.map((d) => d.message).join('\n'), /line 7 is not what was reviewed any more/);
+    assert.match(doc.lineAt(6).text, /retries = -2/);
     const fresh = titled(list, 'no radix')!;
     assert.equal(await vscode.commands.executeCommand('tiered.applyReviewFix', { id: fresh.id }), true);
-    assert.equal(doc.lineAt(1).text, '  return parseInt(s, 10);');
+    assert.equal(doc.lineAt(3).text, '  return parseInt(s, 10);');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
