@@ -3,6 +3,9 @@
 // inside existing lines, each a real piece of the file with the rest of its line after the cursor.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { CompletionSource } from '../../src/core/completion';
+import { ReplayEditor } from '../../bench/inline/replay';
 import { makeTrace, type Key, type Segment, type TraceOptions } from '../../bench/inline/trace';
 import { logNormal, rng } from '../support/random';
 
@@ -204,4 +207,47 @@ test('the edits are fixed by the seed', () => {
       .map((s) => `${s.start}:${s.text}`);
   assert.deepEqual(spans(4), spans(4));
   assert.notDeepEqual(spans(4), spans(5));
+});
+
+test('the replay counts ghost text typed along inside a line, the rest of the line after the cursor', async () => {
+  const file = 'const total = sum(alpha, beta);\nexport { total };\n';
+  const start = file.indexOf('alpha');
+  const span = 'alpha, beta';
+  const seg: Segment = {
+    start,
+    text: span,
+    after: file.slice(start + span.length),
+    keys: [...span].map((c, i) => ({ at: i, insert: c })),
+    durationMs: 0,
+    edit: true,
+  };
+  const asked: { prefix: string; suffix: string }[] = [];
+  // The model answers the rest of the span at any place inside it.
+  const source: CompletionSource = (req) => {
+    asked.push({ prefix: req.prefix, suffix: req.suffix });
+    const typedSoFar = req.prefix.slice(req.prefix.lastIndexOf('(') + 1);
+    const text = span.startsWith(typedSoFar) ? span.slice(typedSoFar.length) : '';
+    req.onText(text);
+    return Promise.resolve({ text });
+  };
+  const editor = new ReplayEditor(
+    source,
+    { debounce: 0, cache: 'typedAlong', reuseInFlight: false, abortOn: 'cancel', whenBusy: 'replace' },
+    { prefixTokens: 200, suffixTokens: 50, maxLines: 4 },
+  );
+  editor.open(seg, file, 'file:///edit.ts');
+  // Until the editor's debounce has fired and the answer has come back (no time is asserted).
+  const settled = async (): Promise<void> => {
+    while (asked.length === 0 || editor.engine.inFlight > 0) await delay(5);
+    await delay(5);
+  };
+  editor.key(seg.keys[0]!); // "a": the model is asked, its ghost text shows "lpha, beta"
+  await settled();
+  assert.equal(asked[0]?.prefix.endsWith('sum(a'), true);
+  assert.equal(asked[0]?.suffix.startsWith(');\nexport'), true, 'the rest of the line follows the cursor');
+  for (const k of seg.keys.slice(1)) editor.key(k); // typed along, as shown
+  editor.close();
+  while (editor.engine.inFlight > 0) await delay(5);
+  editor.engine.dispose();
+  assert.equal(editor.figures.acceptedChars, span.length - 1);
 });
