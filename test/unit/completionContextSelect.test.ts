@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { selectContext } from '../../src/core/completion';
 import type { CompletionInput, ContextItem, ContextMaterial } from '../../src/core/completion';
-import { itemTokens } from '../../src/core/completion/context/select';
+import { itemTokens, STABLE_SHARE } from '../../src/core/completion/context/select';
 import { bestWindow, identifiers, jaccard } from '../../src/core/completion/context/similarity';
 
 const input = (prefix: string, suffix = '\n'): CompletionInput => ({
@@ -149,27 +149,34 @@ describe('inline context: selection', () => {
 });
 
 describe('inline context: stable order across requests (prompt-cache friendly)', () => {
-  test('items already sent keep their place; a new one goes after them in its part', () => {
+  test('the head is sent unchanged: what arrives later goes to the volatile part', () => {
     const first = selectContext(material({ definitions: [] }), input(CURSOR), 4000);
     assert.deepEqual(
-      first.map((i) => i.kind),
-      ['snippet', 'edit', 'edit'],
+      first.map((i) => [i.kind, i.volatile === true]),
+      [
+        ['snippet', false],
+        ['edit', true],
+        ['edit', true],
+      ],
     );
-    // The user goes on typing; the gatherer now also has a definition at the cursor.
-    const withDef = material({
-      definitions: [{ path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3 }],
+    // The user goes on typing; the gatherer now also has a definition at the cursor and one of an import.
+    const tax = { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' as const };
+    const withDefs = material({
+      definitions: [tax, { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3 }],
     });
-    const next = selectContext(withDef, input(CURSOR + 'order, '), 4000, first);
+    const next = selectContext(withDefs, input(CURSOR + 'order, taxOf(order), '), 4000, first);
+    const head = (items: ContextItem[]) => items.filter((i) => !i.volatile);
+    assert.deepEqual(head(next), head(first), 'the head is byte for byte the one sent before');
     assert.deepEqual(
-      next.map((i) => i.key),
-      [...first.map((i) => i.key), 'definition:src/pricing.ts:3'],
-      'the old block is a prefix of the new one: the new definition goes after the kept edits',
+      next.filter((i) => i.volatile).map((i) => i.key),
+      ['definition:src/tax.ts:7', 'definition:src/pricing.ts:3', 'edit:src/cart.ts:5', 'edit:src/old.ts:1'],
+      'both new definitions are in the volatile part',
     );
-    // Without the previous block, the same material sorts the cursor's definition before the edits.
-    const fresh = selectContext(withDef, input(CURSOR + 'order, '), 4000);
+    // Without the previous block, the import's definition starts the head.
+    const fresh = selectContext(withDefs, input(CURSOR + 'order, taxOf(order), '), 4000);
     assert.deepEqual(
-      fresh.map((i) => i.kind),
-      ['snippet', 'definition', 'edit', 'edit'],
+      head(fresh).map((i) => i.key),
+      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72'],
     );
   });
 
@@ -219,34 +226,35 @@ describe('inline context: stable order across requests (prompt-cache friendly)',
     );
   });
 
-  test("a cursor definition that does not fit beside the stable head pushes out the head's last items, not its first", () => {
+  test('a cursor definition that does not fit beside the head is cut to its signature; the head stays as sent', () => {
     const tax = { path: 'src/tax.ts', symbol: 'taxOf', text: TAX, line: 7, source: 'import' as const };
-    const cart = { path: 'src/cart.ts', symbol: 'cartTotal', text: CART, line: 10, source: 'import' as const };
     const noEdits = { edits: [] };
-    const one = selectContext(material({ ...noEdits, definitions: [tax] }), input(CURSOR), 4000);
-    // cartTotal's definition arrives later: appended to the stable part, after the snippet.
-    const two = selectContext(material({ ...noEdits, definitions: [tax, cart] }), input(CURSOR), 4000, one);
+    const headCost = (items: ContextItem[]) => items.reduce((n, i) => n + itemTokens(i), 0);
+    const probe = selectContext(material({ ...noEdits, definitions: [tax] }), input(CURSOR), 4000);
+    // A budget whose stable share just holds the head (the import's definition and the snippet).
+    const budget = Math.ceil(headCost(probe) / STABLE_SHARE) + 1;
+    const one = selectContext(material({ ...noEdits, definitions: [tax] }), input(CURSOR), budget);
     assert.deepEqual(
-      two.map((i) => i.key),
-      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72', 'definition:src/cart.ts:10'],
+      one.map((i) => i.key),
+      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72'],
     );
-    const price = { path: 'src/pricing.ts', symbol: 'priceOf', text: PRICING, line: 3, source: 'cursor' as const };
-    const cost = (keys: string[]) => two.filter((i) => keys.includes(i.key)).reduce((n, i) => n + itemTokens(i), 0);
-    const budget =
-      cost(['definition:src/tax.ts:7', 'snippet:src/orders.ts:72']) +
-      itemTokens({ path: price.path, text: PRICING }) +
-      4;
-    const three = selectContext(
-      material({ ...noEdits, definitions: [tax, cart, price] }),
+    const body = Array.from({ length: 30 }, (_, i) => `  const step${i} = rates.base * ${i};`).join('\n');
+    const long = `export function priceOf(order: Order, rates: RateTable): number {\n${body}\n}`;
+    const price = { path: 'src/pricing.ts', symbol: 'priceOf', text: long, line: 3, source: 'cursor' as const };
+    const two = selectContext(
+      material({ ...noEdits, definitions: [tax, price] }),
       input(`${CURSOR}order, `),
       budget,
-      two,
+      one,
     );
-    assert.deepEqual(
-      three.map((i) => i.key),
-      ['definition:src/tax.ts:7', 'snippet:src/orders.ts:72', 'definition:src/pricing.ts:3'],
-      'the head keeps its first items in their order; only its tail made room',
-    );
+    assert.deepEqual(two.slice(0, 2), one, 'the head keeps its items, texts and order');
+    assert.equal(two.length, 3);
+    const cut = two[2]!;
+    assert.equal(cut.key, 'definition:src/pricing.ts:3');
+    assert.ok(cut.volatile);
+    assert.ok(cut.text.startsWith('export function priceOf(order: Order, rates: RateTable): number {'), cut.text);
+    assert.ok(cut.text.length < long.length, 'cut to its first lines');
+    assert.ok(headCost(two) <= budget);
   });
 
   test("when the budget is short, the cursor's definitions get in before snippets and imports' definitions", () => {

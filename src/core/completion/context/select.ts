@@ -1,11 +1,10 @@
-// Chooses the prompt's context block from what the edge gathered, within a token budget. Priority
-// (who gets in when the budget is short): definitions of the symbols used nearest the cursor, then
-// the newest recent edits, then the open files' windows most like the code at the cursor. Emitted
-// order (what a provider's prefix cache sees) is by volatility: what changes least first, what
-// changes most last, just before the file window: the definitions of the file's imports (stable for
-// the whole editing session of a file) and snippets, then the cursor's definitions and recent edits.
-// Items already sent keep their place within their part while the material backs them and the
-// block fits, so consecutive prompts share a long prefix; it is rebuilt, in a fixed order, on overflow.
+// Chooses the prompt's context block from what the edge gathered, within a token budget, in two
+// parts. The stable head (the definitions of the file's imports, most used first, then snippets of
+// open files most like the code at the cursor) takes up to STABLE_SHARE of the budget and, once sent,
+// stays as it is while the material backs it: not grown, not reordered, so consecutive prompts share
+// it as a cached prefix. The volatile part (marked `volatile`; a chat prompt sends it after the file)
+// takes the rest: the definitions of the symbols used nearest the cursor that the head lacks, then
+// the newest recent edits. The head is rebuilt when it has lost most of itself or no longer fits.
 import { estimateTextTokens } from '../../usage';
 import type { CompletionInput } from '../types';
 import {
@@ -26,6 +25,13 @@ export type ContextStrategy = 'tiered' | 'openTabs';
 export const MAX_SNIPPETS = 4;
 /** Recent edits kept, newest first. */
 export const MAX_EDITS = 3;
+/**
+ * Share of the context budget the stable head may take; the rest is for the volatile part (the
+ * cursor's definitions, recent edits). Copilot splits its prompt the same way, stable context 35 %
+ * and volatile context 15 % (DEFAULT_PROMPT_ALLOCATION_PERCENT in
+ * https://github.com/microsoft/vscode-copilot-chat, src/extension/completions-core/vscode-node/prompt/src/prompt.ts).
+ */
+export const STABLE_SHARE = 0.7;
 /** Tokens of the header a format adds per item (path, kind, separators): counted against the budget. */
 const ITEM_OVERHEAD_TOKENS = 8;
 /** Below this a snippet cut to the remaining budget says too little to be worth its header. */
@@ -81,8 +87,6 @@ function rank(item: ContextItem, imports: ReadonlySet<string>): number {
   if (item.kind === 'definition') return imports.has(item.key) ? 0 : 2;
   return item.kind === 'snippet' ? 1 : 3;
 }
-
-const isStable = (item: ContextItem, imports: ReadonlySet<string>): boolean => rank(item, imports) < 2;
 
 /** The keys of the material's import definitions (a definition given both ways counts as an import). */
 function importKeys(material: ContextMaterial): Set<string> {
@@ -154,16 +158,24 @@ function editCandidates(material: ContextMaterial, input: CompletionInput, budge
 }
 
 /**
- * Greedy fill in priority order; a snippet that does not fit whole is cut to its first lines when
- * enough budget is left for it to say something.
+ * Greedy fill in priority order; a snippet (and, with `cutDefinitions`, a definition: its signature
+ * comes first) that does not fit whole is cut to its first lines when enough budget is left for it to
+ * say something.
  */
-function fill(candidates: Candidate[], budget: number, used: number, taken: Set<string>): ContextItem[] {
+function fill(
+  candidates: Candidate[],
+  budget: number,
+  used: number,
+  taken: Set<string>,
+  cutDefinitions = false,
+): ContextItem[] {
   const out: ContextItem[] = [];
   for (const { item } of candidates) {
     if (taken.has(item.key)) continue;
     let chosen: ContextItem | undefined = item;
     let cost = itemTokens(item);
-    if (used + cost > budget && item.kind === 'snippet' && budget - used >= MIN_SNIPPET_TOKENS) {
+    const cuttable = item.kind === 'snippet' || (cutDefinitions && item.kind === 'definition');
+    if (used + cost > budget && cuttable && budget - used >= MIN_SNIPPET_TOKENS) {
       const text = headLines(item.path, item.text, budget - used);
       chosen = text ? { ...item, text } : undefined;
       cost = chosen ? itemTokens(chosen) : 0;
@@ -200,63 +212,62 @@ export function selectContext(
   const target = identifiers(cursorContext(input.prefix));
   const imports = importKeys(material);
   const defs = definitionCandidates(material, input, budgetTokens);
-  const candidates = [
-    ...defs,
-    ...editCandidates(material, input, budgetTokens),
-    ...snippetCandidates(material, target, MAX_SNIPPETS),
-  ];
+  const edits = editCandidates(material, input, budgetTokens);
+  const snippets = snippetCandidates(material, target, MAX_SNIPPETS);
+  const candidates = [...defs, ...edits, ...snippets];
   const byRank = (a: ContextItem, b: ContextItem): number => compareItems(a, b, imports);
-  const kept = previous?.length ? keep(previous, candidates, material, input, target) : [];
-  const head = kept.filter((i) => isStable(i, imports));
-  let headTokens = head.reduce((n, i) => n + itemTokens(i), 0);
-  if (kept.length && headTokens <= budgetTokens) {
-    // The stable head stays as sent. The cursor's definitions are worth more than the cache: when
-    // they do not fit beside it, the head gives up its last items (the cached prefix loses only its
-    // tail), not its first. An import's definition that does not fit waits (they are always there).
-    const cursorDefs = defs.filter((d) => !imports.has(d.item.key));
-    const needed = fill(cursorDefs, budgetTokens, 0, new Set()).reduce((n, i) => n + itemTokens(i), 0);
-    while (head.length && headTokens + needed > budgetTokens) headTokens -= itemTokens(head.pop()!);
-    const taken = new Set(head.map((i) => i.key));
-    // The volatile part is chosen afresh in priority order (cursor definitions, then edits), then
-    // new stable items fill what is left.
-    const volatile = fill(
-      candidates.filter((c) => !isStable(c.item, imports)),
-      budgetTokens,
-      headTokens,
-      taken,
-    );
-    const volatileTokens = volatile.reduce((n, i) => n + itemTokens(i), 0);
-    const added = fill(
-      candidates.filter((c) => isStable(c.item, imports)),
-      budgetTokens,
-      headTokens + volatileTokens,
-      taken,
-    ).sort(byRank);
-    // Each part keeps its old items in their old order and appends the new ones after them.
-    const chosen = new Set(volatile.map((i) => i.key));
-    const oldVolatile = kept.filter((i) => !isStable(i, imports) && chosen.has(i.key));
-    const was = new Set(oldVolatile.map((i) => i.key));
-    return marked(
-      [
-        ...head,
-        ...added,
-        ...oldVolatile.map((i) => volatile.find((v) => v.key === i.key)!),
-        ...volatile.filter((i) => !was.has(i.key)).sort(byRank),
-      ],
-      imports,
-    );
+  const stableCap = Math.floor(budgetTokens * STABLE_SHARE);
+
+  // The head: what the last block sent as stable, while the material still backs it. It is not
+  // grown or reordered (any change there takes everything after it out of the provider's cache);
+  // it is rebuilt only when it has none left, lost items and shrank below half its share, or no
+  // longer fits (a smaller budget).
+  const sentHead = previous?.filter((i) => !i.volatile) ?? [];
+  let head = sentHead.length ? keep(sentHead, candidates, material, input, target) : [];
+  const headTokens = (items: ContextItem[]): number => items.reduce((n, i) => n + itemTokens(i), 0);
+  const shrank = head.length < sentHead.length && headTokens(head) < stableCap / 2;
+  if (!head.length || shrank || headTokens(head) > stableCap) {
+    // Imports' definitions most used in the window first (a cursor-independent order, so a new
+    // head after a jump in the same file is mostly the same), then the snippets.
+    // A small budget still leaves room for the definition nearest the cursor (worth most).
+    const nearest = defs.find((d) => !imports.has(d.item.key));
+    const cap = Math.max(0, Math.min(stableCap, budgetTokens - (nearest ? itemTokens(nearest.item) : 0)));
+    const uses = useCounts(material, input.prefix + input.suffix);
+    const importDefs = defs
+      .filter((d) => imports.has(d.item.key))
+      .sort((a, b) => (uses.get(b.item.key) ?? 0) - (uses.get(a.item.key) ?? 0) || byRank(a.item, b.item));
+    head = fill([...importDefs, ...snippets], cap, 0, new Set()).sort(byRank);
   }
-  return marked(fill(candidates, budgetTokens, 0, new Set()).sort(byRank), imports);
+  // The volatile part, after the file in a chat prompt: the cursor's definitions and the imports'
+  // definitions the head does not hold (nearest use first), then the newest edits, in what is left.
+  const taken = new Set(head.map((i) => i.key));
+  const volatile = fill(
+    [...defs, ...edits].filter((c) => !taken.has(c.item.key)),
+    budgetTokens,
+    headTokens(head),
+    taken,
+    true,
+  ).sort(byRank);
+  return marked(head, volatile);
 }
 
-/** Each item marked volatile or not (a chat prompt sends the volatile ones after the file). */
-function marked(items: ContextItem[], imports: ReadonlySet<string>): ContextItem[] {
-  return items.map((i) => {
-    const volatile = !isStable(i, imports);
-    if ((i.volatile === true) === volatile) return i;
+/** How often each definition's symbol appears in `text` (whole words). */
+function useCounts(material: ContextMaterial, text: string): Map<string, number> {
+  const words = new Map<string, number>();
+  for (const m of text.matchAll(/[A-Za-z_$][\w$]*/g)) words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+  const out = new Map<string, number>();
+  for (const d of material.definitions) out.set(definitionKey(d), words.get(d.symbol) ?? 0);
+  return out;
+}
+
+/** The block: the head unmarked, the volatile part marked (a chat prompt sends it after the file). */
+function marked(head: ContextItem[], volatile: ContextItem[]): ContextItem[] {
+  const plain = head.map((i) => {
+    if (!i.volatile) return i;
     const { volatile: _, ...rest } = i;
-    return volatile ? { ...rest, volatile } : rest;
+    return rest;
   });
+  return [...plain, ...volatile.map((i) => (i.volatile ? i : { ...i, volatile: true }))];
 }
 
 /**
