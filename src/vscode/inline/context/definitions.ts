@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Definition } from '../../../core/completion/context/types';
 import { declarationText } from './declaration';
+import { hoverDefinition } from './hover';
 import { identifiersBeforeCursor, wordBefore } from './identifiers';
 
 /** Lines of a declaration sent whole; longer ones go as their shape (declaration.ts). */
@@ -105,7 +106,7 @@ export class DefinitionLookup {
     // Only the newest settled answer is worth keeping behind a new lookup.
     if (old?.result) old.prior = undefined;
     const entry: Entry = { version: doc.version, promise: Promise.resolve([]), prior: old };
-    entry.promise = this.resolve(doc, name, pos).then(
+    entry.promise = this.atCursor(doc, name, pos).then(
       (defs) => (entry.result = defs),
       () => (entry.result = []),
     );
@@ -125,34 +126,57 @@ export class DefinitionLookup {
     pos: vscode.Position,
     skip?: (uri: vscode.Uri) => boolean,
   ): Promise<Definition[]> {
+    return (await this.find(doc, name, pos, skip)).defs;
+  }
+
+  /**
+   * A cursor name's definitions; when it has none, or all of them lie in a library that is not read
+   * (outside the workspace, not open, not excluded), the signature its hover shows instead.
+   */
+  private async atCursor(doc: vscode.TextDocument, name: string, pos: vscode.Position): Promise<Definition[]> {
+    const { defs, targets } = await this.find(doc, name, pos);
+    if (defs.length > 0 || !this.deps.allowed(doc.uri)) return defs;
+    // Never a hover over a name defined in an excluded file (TypeScript would show a constant's
+    // value) or in the cursor's own file (the window shows it).
+    if (!targets.every((t) => this.deps.allowed(t.uri) && outside(t.uri))) return defs;
+    const hover = await hoverDefinition(doc, name, pos, targets[0]);
+    return hover ? [hover] : [];
+  }
+
+  private async find(
+    doc: vscode.TextDocument,
+    name: string,
+    pos: vscode.Position,
+    skip?: (uri: vscode.Uri) => boolean,
+  ): Promise<{ defs: Definition[]; targets: Target[] }> {
     const found =
       (await vscode.commands.executeCommand<Found[] | undefined>('vscode.executeDefinitionProvider', doc.uri, pos)) ??
       [];
-    const targets = found
-      .map((f) =>
-        'targetUri' in f
-          ? {
-              uri: f.targetUri,
-              range: f.targetRange,
-              at: (f.targetSelectionRange ?? f.targetRange).start,
-              // Some providers fill targetRange with the name only: then ask for the symbol.
-              whole: f.targetSelectionRange !== undefined && !f.targetRange.isEqual(f.targetSelectionRange),
-            }
-          : { uri: f.uri, range: f.range, at: f.range.start, whole: false },
-      )
+    const all: Target[] = found.map((f) =>
+      'targetUri' in f
+        ? {
+            uri: f.targetUri,
+            range: f.targetRange,
+            at: (f.targetSelectionRange ?? f.targetRange).start,
+            // Some providers fill targetRange with the name only: then ask for the symbol.
+            whole: f.targetSelectionRange !== undefined && !f.targetRange.isEqual(f.targetSelectionRange),
+          }
+        : { uri: f.uri, range: f.range, at: f.range.start, whole: false },
+    );
+    const targets = all
       // Inside the cursor's own file the window already shows it; other files only when allowed.
       .filter((t) => t.uri.toString() !== doc.uri.toString() && this.deps.allowed(t.uri) && !skip?.(t.uri))
       .slice(0, MAX_LOCATIONS);
     const defs = await Promise.all(targets.map((t) => this.read(t, name)));
-    return defs.filter((d): d is Definition => d !== undefined);
+    return { defs: defs.filter((d): d is Definition => d !== undefined), targets: all };
   }
 
   /** The declaration at `at` in `uri`: its document symbol's range (or the provider's range). */
   private async read(t: Target, name: string): Promise<Definition | undefined> {
     const { uri, range, at } = t;
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const open = openDocument(uri);
     // Files outside the workspace (the language's bundled lib.d.ts, SDK sources) only when already
-    // open: the model knows standard libraries, and nothing is read from elsewhere on disk.
+    // open: nothing is read from elsewhere on disk (the hover gives such a name's signature: atCursor).
     if (!open && !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
     const target = open ?? (await vscode.workspace.openTextDocument(uri));
     // A LocationLink's targetRange is the whole declaration (LSP 3.17 "LocationLink": "the range
@@ -187,6 +211,15 @@ export class DefinitionLookup {
     }
     return p;
   }
+}
+
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/** Outside the workspace and not open: a library's file, which read() leaves alone. */
+function outside(uri: vscode.Uri): boolean {
+  return !openDocument(uri) && !vscode.workspace.getWorkspaceFolder(uri);
 }
 
 interface Declared {
