@@ -122,6 +122,18 @@ describe('report HTML: content', () => {
     assert.match(render(report(), { formatWhen: () => 'Nov 30' }), /<dd>Nov 30<\/dd>/);
   });
 
+  test('header: Copy / Open as Markdown links run their commands with no argument, only when given', () => {
+    const md = { copy: 'tiered.copyReviewMarkdown', open: 'tiered.openReviewMarkdown' };
+    const html = bodyOf(render(report(), { markdownCommands: md }));
+    const header = html.slice(0, html.indexOf('</header>'));
+    assert.match(header, /<a href="command:tiered\.copyReviewMarkdown"[^>]*>Copy as Markdown<\/a>/);
+    assert.match(header, /<a href="command:tiered\.openReviewMarkdown"[^>]*>Open as Markdown<\/a>/);
+    // A failed attempt can be copied too (its error and cost).
+    const failed = bodyOf(render(report({ error: reviewError(new ReviewJsonError('bad')) }), { markdownCommands: md }));
+    assert.match(failed, /command:tiered\.copyReviewMarkdown/);
+    assert.doesNotMatch(bodyOf(render(report())), /as Markdown/);
+  });
+
   test('findings grouped by file (sorted), most severe first, with a link to each range', () => {
     const html = bodyOf(
       render(

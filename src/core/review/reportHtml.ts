@@ -2,7 +2,8 @@
 // cost, time, when), summary, findings grouped by file with links to their ranges, lower-confidence
 // findings collapsed, what was not sent and why, and for a failed attempt the error in plain words.
 // Everything from the model or the workspace is escaped; the page has no script (CSP
-// `default-src 'none'`): links are command URIs the view allows for one command only.
+// `default-src 'none'`): links are command URIs the view allows one by one (open a finding; copy or
+// open the report as Markdown).
 import { moneyTable, formatUsd } from '../money/format';
 import { attemptCost } from './failure';
 import { splitByConfidence, type Confidence } from './findings';
@@ -15,6 +16,8 @@ export interface ReportHtmlOptions {
   nonce: string;
   /** Command a finding's link runs, with `[{ uri, startLine, endLine }]` as its argument. */
   openCommand: string;
+  /** Commands the header's "Copy as Markdown" / "Open as Markdown" links run (no argument); none: no links. */
+  markdownCommands?: { copy: string; open: string };
   /** How "when" is written (the view passes the user's locale); default: UTC, minutes. */
   formatWhen?(iso: string): string;
 }
@@ -74,7 +77,7 @@ const lines = (f: ReportedFinding) =>
 
 export function reportHtml(r: ReviewReport, o: ReportHtmlOptions): string {
   const when = (o.formatWhen ?? defaultWhen)(r.startedAt);
-  const body = [header(r, when), failure(r), stages(r), notes(r), summary(r), findings(r, o)].join('\n');
+  const body = [header(r, when, o), failure(r), stages(r), notes(r), summary(r), findings(r, o)].join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -91,7 +94,7 @@ ${body}
 `;
 }
 
-function header(r: ReviewReport, when: string): string {
+function header(r: ReviewReport, when: string, o: ReportHtmlOptions): string {
   const cost = moneyTable(
     r.stages.map((s) => s.costUsd),
     r.totals.costUsd,
@@ -114,9 +117,16 @@ function header(r: ReviewReport, when: string): string {
   const cached = r.fromCache
     ? `<p class="note">Cached result from ${escapeHtml(defaultWhen(r.fromCache.storedAt))}: nothing was sent now and it cost ${escapeHtml(formatUsd(0))}. The figures above are the original review's.</p>`
     : '';
+  // Plain command URIs without arguments: the command acts on the report the view shows.
+  const md = o.markdownCommands;
+  const actions = md
+    ? `<p class="actions"><a href="${escapeHtml(`command:${md.copy}`)}" title="Copy this report as Markdown, to paste into a pull request or an issue">Copy as Markdown</a>` +
+      `<a href="${escapeHtml(`command:${md.open}`)}" title="Open this report as a Markdown document beside">Open as Markdown</a></p>`
+    : '';
   return `<header>
 <h1>Review: ${escapeHtml(r.title)} ${status}</h1>
 <dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>
+${actions}
 ${cached}
 </header>`;
 }
@@ -244,6 +254,7 @@ pre code { background: none; padding: 0; }
 .facts div { display: flex; gap: 6px; }
 .facts dt { color: var(--vscode-descriptionForeground); }
 .facts dd { margin: 0; font-variant-numeric: tabular-nums; }
+.actions { display: flex; gap: 16px; margin: 6px 0 0; font-size: 0.9em; }
 .badge { font-size: 0.7em; vertical-align: middle; padding: 2px 6px; border-radius: 10px;
   background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .badge.failed { background: var(--vscode-inputValidation-errorBackground); color: var(--vscode-errorForeground);

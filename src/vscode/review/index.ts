@@ -18,7 +18,7 @@ import { ReviewDiagnostics } from './diagnostics';
 import { Dismissals, FindingActions } from './findingActions';
 import { NothingToReview, changesInput, fileInput, selectionInput } from './gather';
 import { ReviewQuickFixes } from './quickFix';
-import { REPORT_SCHEME, ReportView } from './reportView';
+import { NO_REPORT, REPORT_SCHEME, ReportView } from './reportView';
 import { askConfirm, reportFailure } from './ui';
 import { workingTreePlacement } from './workingTree';
 
@@ -215,10 +215,7 @@ export function activateReview(ctx: FeatureContext): void {
     vscode.commands.registerCommand(REVIEW_COMMANDS.showReport, async () => {
       const last = reports.last;
       if (last) await reports.open(last);
-      else
-        void vscode.window.showInformationMessage(
-          'No deep review has run in this window yet: run "Deep Review: File" or another review command.',
-        );
+      else void vscode.window.showInformationMessage(NO_REPORT);
     }),
   );
   // Lets menus show "Clear Review Findings" only when there is something to clear.

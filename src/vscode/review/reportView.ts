@@ -1,7 +1,8 @@
 // The review report as a themed webview beside the editor (src/core/review/reportHtml.ts builds the
 // page). The page runs no script; a finding's link is a command URI, and the webview allows that
 // one command only. The command opens only files of a report this view holds, at the range given.
-// The Markdown form stays available as a read-only virtual document (REPORT_SCHEME).
+// The Markdown form (to paste into a pull request) is copied to the clipboard or opened as a
+// read-only virtual document (REPORT_SCHEME) by two commands, also links in the page's header.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Confidence } from '../../core/review/findings';
@@ -11,6 +12,10 @@ import { reportHtml, validLink } from '../../core/review/reportHtml';
 export const REPORT_SCHEME = 'tiered-review';
 /** Internal: run by the report's links, not contributed to the palette. */
 export const OPEN_FINDING_COMMAND = 'tiered.openReviewFinding';
+export const COPY_MARKDOWN_COMMAND = 'tiered.copyReviewMarkdown';
+export const OPEN_MARKDOWN_COMMAND = 'tiered.openReviewMarkdown';
+export const NO_REPORT =
+  'No deep review has run in this window yet: run "Deep Review: File" or another review command.';
 
 export class ReportView implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -24,13 +29,16 @@ export class ReportView implements vscode.TextDocumentContentProvider, vscode.Di
   constructor(private readonly minConfidence: () => Confidence = () => 'medium') {
     this.disposables.push(
       vscode.commands.registerCommand(OPEN_FINDING_COMMAND, (arg: unknown) => this.openFinding(arg)),
+      // Arguments are ignored: from the palette or the page's links, they act on the current report.
+      vscode.commands.registerCommand(COPY_MARKDOWN_COMMAND, () => this.copyMarkdown()),
+      vscode.commands.registerCommand(OPEN_MARKDOWN_COMMAND, () => this.openMarkdown()),
     );
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const report = this.reports.get(uri.toString());
     return report
-      ? formatReportMarkdown(report)
+      ? this.markdown(report)
       : '# Tiered review\n\nThis report is no longer available: run the review again.\n';
   }
 
@@ -58,7 +66,11 @@ export class ReportView implements vscode.TextDocumentContentProvider, vscode.Di
         'Tiered review',
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         // No script, no local files; links may run the one command that opens a finding.
-        { enableScripts: false, enableCommandUris: [OPEN_FINDING_COMMAND], localResourceRoots: [] },
+        {
+          enableScripts: false,
+          enableCommandUris: [OPEN_FINDING_COMMAND, COPY_MARKDOWN_COMMAND, OPEN_MARKDOWN_COMMAND],
+          localResourceRoots: [],
+        },
       );
       this.panel.onDidDispose(() => {
         this.panel = undefined;
@@ -84,8 +96,39 @@ export class ReportView implements vscode.TextDocumentContentProvider, vscode.Di
       minConfidence: this.minConfidence(),
       nonce: randomBytes(18).toString('base64url'), // fresh per render
       openCommand: OPEN_FINDING_COMMAND,
+      markdownCommands: { copy: COPY_MARKDOWN_COMMAND, open: OPEN_MARKDOWN_COMMAND },
       formatWhen: (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
     });
+  }
+
+  /** Same collapsed findings as the page (`tiered.review.minConfidence`). */
+  private markdown(report: ReviewReport): string {
+    return formatReportMarkdown(report, { minConfidence: this.minConfidence() });
+  }
+
+  /** The report the panel shows, else the last one run in this window. */
+  private get current(): ReviewReport | undefined {
+    return this.shown ?? this.latest;
+  }
+
+  /** Copies the current report as Markdown (for a pull request or an issue). */
+  private async copyMarkdown(): Promise<void> {
+    const report = this.current;
+    if (!report) return void vscode.window.showInformationMessage(NO_REPORT);
+    await vscode.env.clipboard.writeText(this.markdown(report));
+    vscode.window.setStatusBarMessage(`$(copy) Tiered: review of ${report.title} copied as Markdown`, 5000);
+  }
+
+  /** Opens the current report's Markdown document beside, to read, search or save. */
+  private async openMarkdown(): Promise<void> {
+    const report = this.current;
+    if (!report) return void vscode.window.showInformationMessage(NO_REPORT);
+    const uri = this.uriFor(report);
+    // Held under its URI so the document shows this report even if it was not the last one stored.
+    this.reports.set(uri.toString(), report);
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   }
 
   /** The last review run in this window, failed or not. */
