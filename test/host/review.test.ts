@@ -197,6 +197,11 @@ describe('deep review in a real VS Code', { skip: hostSkipReason() }, () => {
       await wb.page
         .locator('.statusbar-item[id="status.editor.selection"]', { hasText: 'selected' })
         .waitFor({ state: 'visible', timeout: 20_000 });
+      // The header's "Open as Markdown" link (a command URI the view allows) opens the Markdown beside.
+      await report.locator('a', { hasText: 'Open as Markdown' }).click();
+      await wb.page
+        .locator('.tabs-container .tab', { hasText: 'Review src_ui.ts.md' })
+        .waitFor({ state: 'visible', timeout: 20_000 });
     } finally {
       await wb.close();
     }

@@ -161,6 +161,21 @@ describe('Deep review in a real VS Code', function () {
     assert.ok(again?.fromCache, 'unchanged content should come from the cache');
     assert.equal((await reviewRecords()).length, before + 1, 'a cached re-run makes no call');
     assert.ok(dialogs.shown.some((d) => d.items.includes('Run Fresh Review')));
+
+    // The report as Markdown, for a pull request: copied to the clipboard (in-memory under the
+    // test runner), then opened beside as a document with the same text.
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('tiered.copyReviewMarkdown');
+    const copied = await vscode.env.clipboard.readText();
+    for (const title of ['no zero check', 'off by one', 'divides by zero']) assert.ok(copied.includes(title), copied);
+    assert.match(copied, /^# Tiered review: src\/calc\.ts$/m);
+    assert.match(copied, /\*\*Tokens\*\* \d+ in \/ \d+ out.* · \*\*Cost\*\* \$[\d.]+ · /);
+    await vscode.commands.executeCommand('tiered.openReviewMarkdown');
+    const md = vscode.window.activeTextEditor?.document;
+    assert.equal(md?.uri.scheme, 'tiered-review', `active: ${md?.uri.toString()}`);
+    assert.equal(md.languageId, 'markdown');
+    assert.equal(md.getText(), copied);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('the quick fix applies the finding’s replacement', async () => {
