@@ -55,6 +55,36 @@ describe('ask gate: mid-line', () => {
   });
 });
 
+describe('ask gate: a key that leaves every known name (a typo)', () => {
+  const doc = 'interface ReserveResult {\n  ok: boolean;\n}\nfunction reorder(command: string) {}\n';
+
+  test('the key that turns a known name start into an unknown one is not asked', () => {
+    const g = gate();
+    assert.equal(g.shouldAsk(at(`${doc}const r: ReserveResul|\n`)), true, 'a prefix of ReserveResult');
+    assert.equal(g.shouldAsk(at(`${doc}const r: ReserveResulp|\n`)), false, 'p left every name');
+    assert.equal(g.shouldAsk(at(`${doc}reorder(comman|);\n`)), true);
+    assert.equal(g.shouldAsk(at(`${doc}reorder(commanj|);\n`)), false);
+    assert.equal(g.blocked.typo, 2);
+  });
+
+  test('a new name is skipped at one key only: the next one asks', () => {
+    const g = gate();
+    assert.equal(g.shouldAsk(at(`${doc}const rq|\n`)), false, 'r starts names, rq none');
+    assert.equal(g.shouldAsk(at(`${doc}const rqu|\n`)), true, 'rq was unknown already');
+    assert.equal(g.shouldAsk(at(`${doc}const rqua|\n`)), true);
+    assert.equal(g.blocked.typo, 1);
+  });
+
+  test('the word being typed does not count as known; mid-word, after a dot and explicit triggers still ask', () => {
+    const g = gate();
+    // "ReserveResulp" typed twice: its earlier copy is a known name now, the cursor's own is not counted.
+    assert.equal(g.shouldAsk(at(`${doc}let ReserveResulp = 1;\nconst r: ReserveResulp|\n`)), true);
+    assert.equal(g.shouldAsk(at(`${doc}const r = ok|\n`)), true, 'a whole known name');
+    assert.equal(g.shouldAsk(at(`${doc}const r: ReserveResulp|\n`, { explicit: true })), true);
+    assert.equal(g.blocked.typo, 0);
+  });
+});
+
 describe('ask gate: negative cache', () => {
   test('a place whose answer was empty is not asked again until its line changes', () => {
     const now = { t: 0 };

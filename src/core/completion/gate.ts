@@ -5,7 +5,7 @@ import { AcceptanceModel, features } from './acceptance';
 import { atEmptyBlock, CLOSERS_ONLY } from './multiline';
 import type { CompletionInput } from './types';
 
-export type GateReason = 'midline' | 'suffixHolds' | 'negative' | 'unlikely';
+export type GateReason = 'midline' | 'typo' | 'suffixHolds' | 'negative' | 'unlikely';
 
 export interface AskGateOptions {
   now(): number;
@@ -58,10 +58,38 @@ function lineParts(input: CompletionInput): { linePrefix: string; lineSuffix: st
 
 const compact = (s: string): string => s.replace(/\s+/g, '');
 
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\w$]/.test(c);
+
+/** True when `text` has `word` at the start of a name (not inside a longer one), outside [skipFrom, skipTo). */
+function startsAName(text: string, word: string, skipFrom: number, skipTo: number): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (at >= skipFrom && at < skipTo) continue;
+    if (!isWordChar(text[at - 1])) return true;
+  }
+  return false;
+}
+
+/**
+ * The last key turned the word before the cursor from the start of a name the document has into the
+ * start of none ("ReserveResul" → "ReserveResulp"): a typo, which ghost text cannot mend (it only
+ * inserts), or the first letter of a new name past everything the document knows, where a model can
+ * only guess. In the benchmark's edit trace 7 of Tiered's 10 aborted requests were sent in the pause
+ * after a typo. Only that one key is skipped: at the next, the word's start is unknown already and
+ * the request goes.
+ */
+export function leftKnownNames(prefix: string, suffix: string): boolean {
+  if (isWordChar(suffix[0])) return false;
+  const word = /[A-Za-z_$][\w$]*$/.exec(prefix.slice(-80))?.[0];
+  if (!word || word.length < 2) return false;
+  const text = prefix + suffix;
+  const own = prefix.length - word.length;
+  return startsAName(text, word.slice(0, -1), own, own + 1) && !startsAName(text, word, own, own + 1);
+}
+
 export class AskGate {
   readonly model: AcceptanceModel;
   /** Requests each rule saved (for the benchmark and the log). */
-  readonly blocked: Record<GateReason, number> = { midline: 0, suffixHolds: 0, negative: 0, unlikely: 0 };
+  readonly blocked: Record<GateReason, number> = { midline: 0, typo: 0, suffixHolds: 0, negative: 0, unlikely: 0 };
   private readonly places = new Map<string, PlaceMemory>();
   private readonly lastOutcome = new Map<string, 'accepted' | 'rejected'>();
   private readonly pending = new Map<number, Pending>();
@@ -90,6 +118,7 @@ export class AskGate {
     // llama.vscode does not auto-trigger with more than max_line_suffix (8) characters after the
     // cursor, unless invoked: https://github.com/ggml-org/llama.vscode/blob/master/src/completion.ts
     if (!CLOSERS_ONLY.test(lineSuffix)) return 'midline';
+    if (leftKnownNames(input.prefix, input.suffix)) return 'typo';
 
     const now = this.opts.now();
     const mem = this.touch(place);
