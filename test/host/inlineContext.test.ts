@@ -2,7 +2,9 @@
 // open, typing a call to its function in main.ts sends a prompt holding lib.ts's definition (found
 // through TypeScript's definition provider), and the ghost text built on it appears. A file that
 // `tiered.exclude` covers (secrets/keys.ts, open in a tab, edited, and the target of a definition)
-// contributes nothing. The spec (suite/inlineContext.spec.ts) types; this file reads the server log.
+// contributes nothing. Typing a call to TypeScript's own JSON.stringify sends the signature its hover
+// shows, labelled by its path inside node_modules, never a path of this machine. The spec
+// (suite/inlineContext.spec.ts) types; this file reads the server log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer, type ScriptRequest } from '../server/modelServer';
@@ -11,6 +13,8 @@ import { ensureExtensionBuilt, hostSkipReason, localInlineSettings, makeWorkspac
 import { runInHost } from './runInHost';
 
 const SIGNATURE = 'export function computeShippingCost(weightKg: number, zone: string): number {';
+/** TypeScript's hover for JSON.stringify (VS Code 1.100.3's bundled TypeScript): its signature's start. */
+const HOVER = '(method) JSON.stringify(value: any';
 
 const FILES: Record<string, string> = {
   'main.ts': [
@@ -38,7 +42,11 @@ const FILES: Record<string, string> = {
  * heading the context block gives definitions (context/format.ts); otherwise with a guess.
  */
 const reply = (req: ScriptRequest): string =>
-  req.prompt.includes('Definition from lib.ts') && req.prompt.includes(SIGNATURE) ? "2.5, 'EU');" : '0); // guessed';
+  req.prompt.includes(HOVER)
+    ? 'order, null, 2);'
+    : req.prompt.includes('Definition from lib.ts') && req.prompt.includes(SIGNATURE)
+      ? "2.5, 'EU');"
+      : '0); // guessed';
 
 describe('inline context from other open files in a real VS Code', { skip: hostSkipReason() }, () => {
   let models: ModelServer;
@@ -74,7 +82,7 @@ describe('inline context from other open files in a real VS Code', { skip: hostS
     const bodies = inline.map((r) => JSON.stringify(r.body));
     const summary = inline.map((r) => `${r.id} ${r.model} ${JSON.stringify(r.body).slice(0, 400)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
-    assert.match(result.output, /3 passing/);
+    assert.match(result.output, /4 passing/);
     console.log(
       result.output
         .split('\n')
@@ -87,6 +95,19 @@ describe('inline context from other open files in a real VS Code', { skip: hostS
       return body.includes('Definition from lib.ts') && body.includes(JSON.stringify(SIGNATURE).slice(1, -1));
     });
     assert.ok(withDefinition.length > 0, `no inline prompt held lib.ts's definition:\n${summary.join('\n')}`);
+    // A TypeScript lib call: its hover signature, under its path inside node_modules, with no path of this machine.
+    const withHover = inline.filter((r) => {
+      const body = JSON.stringify(r.body);
+      return body.includes(HOVER) && body.includes('typescript/lib/lib.es5.d.ts');
+    });
+    assert.ok(withHover.length > 0, `no inline prompt held JSON.stringify's hover signature:\n${summary.join('\n')}`);
+    for (const local of [REPO_ROOT, workspace.dir, '/.test-host/', 'file://', 'node_modules/typescript']) {
+      assert.equal(
+        bodies.some((b) => b.includes(local)),
+        false,
+        `an absolute path (${local}) was sent`,
+      );
+    }
     for (const marker of ['SECRET-API-TOKEN-VALUE', 'SECRET-KEYS-MARKER', 'SECRET-EDIT-MARKER', 'secrets/keys.ts']) {
       assert.equal(
         bodies.some((b) => b.includes(marker)),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  hoverPending,
   hoverSignature,
   LIBRARY_LABEL,
   libraryLabel,
@@ -65,6 +66,14 @@ describe('signature from a hover', () => {
 
   test("TypeScript's syntax-only answer while loading is left out", () => {
     assert.equal(hoverSignature(['```typescript\n(loading...) function fetch(input: any): any\n```']), undefined);
+  });
+
+  test('an empty hover or a loading one is pending (asked again); a hover with nothing to call is an answer', () => {
+    assert.equal(hoverPending([]), true);
+    assert.equal(hoverPending(['']), true);
+    assert.equal(hoverPending(['\n```typescript\n(loading...) function fetch(input: any): any\n```\n']), true);
+    assert.equal(hoverPending(TS_STRINGIFY), false);
+    assert.equal(hoverPending(['```typescript\nvar Math: Math\n```']), false);
   });
 
   test('a long signature is cut to whole lines within the caps and says it goes on', () => {

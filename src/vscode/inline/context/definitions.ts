@@ -29,7 +29,13 @@ interface Entry {
   result?: Definition[];
   /** The lookup of an earlier version: its answer stands in until this one settles. */
   prior?: Entry;
+  /** Settled without an answer that holds (a hover still pending): asked again, same version or not. */
+  retry?: boolean;
+  /** Lookups of this name at this version so far (a pending hover is asked MAX_TRIES times at most). */
+  tries: number;
 }
+
+const MAX_TRIES = 3;
 
 /** The newest settled answer among an entry's earlier versions. */
 function fallback(e: Entry | undefined): Definition[] | undefined {
@@ -102,12 +108,16 @@ export class DefinitionLookup {
   private entry(doc: vscode.TextDocument, name: string, pos: vscode.Position): Entry {
     const key = `${doc.uri.toString()}#${name}`;
     const old = this.cache.get(key);
-    if (old && old.version === doc.version) return old;
+    if (old && old.version === doc.version && !old.retry) return old;
     // Only the newest settled answer is worth keeping behind a new lookup.
     if (old?.result) old.prior = undefined;
-    const entry: Entry = { version: doc.version, promise: Promise.resolve([]), prior: old };
+    const tries = old && old.version === doc.version ? old.tries + 1 : 1;
+    const entry: Entry = { version: doc.version, promise: Promise.resolve([]), prior: old, tries };
     entry.promise = this.atCursor(doc, name, pos).then(
-      (defs) => (entry.result = defs),
+      (defs) => {
+        if (defs === 'pending') entry.retry = tries < MAX_TRIES;
+        return (entry.result = defs === 'pending' ? [] : defs);
+      },
       () => (entry.result = []),
     );
     this.cache.delete(key);
@@ -133,14 +143,18 @@ export class DefinitionLookup {
    * A cursor name's definitions; when it has none, or all of them lie in a library that is not read
    * (outside the workspace, not open, not excluded), the signature its hover shows instead.
    */
-  private async atCursor(doc: vscode.TextDocument, name: string, pos: vscode.Position): Promise<Definition[]> {
+  private async atCursor(
+    doc: vscode.TextDocument,
+    name: string,
+    pos: vscode.Position,
+  ): Promise<Definition[] | 'pending'> {
     const { defs, targets } = await this.find(doc, name, pos);
     if (defs.length > 0 || !this.deps.allowed(doc.uri)) return defs;
     // Never a hover over a name defined in an excluded file (TypeScript would show a constant's
     // value) or in the cursor's own file (the window shows it).
     if (!targets.every((t) => this.deps.allowed(t.uri) && outside(t.uri))) return defs;
     const hover = await hoverDefinition(doc, name, pos, targets[0]);
-    return hover ? [hover] : [];
+    return hover === 'pending' ? hover : hover ? [hover] : [];
   }
 
   private async find(

@@ -56,6 +56,14 @@ export function hoverSignature(
   return undefined;
 }
 
+/**
+ * The hover says nothing yet that holds: no part at all, or TypeScript's syntax-only answer while its
+ * project loads (LOADING). Worth asking again later at the same document version.
+ */
+export function hoverPending(parts: readonly string[]): boolean {
+  return parts.every((p) => !p.trim()) || parts.some((p) => /^\s*(`{3,}|~{3,})[^\n]*\n\(loading\.\.\.\)/.test(p));
+}
+
 function lastSegment(path: string): string {
   return (
     path
