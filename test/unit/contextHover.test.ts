@@ -6,7 +6,7 @@ import {
   LIBRARY_LABEL,
   libraryLabel,
   stableLine,
-} from '../../src/vscode/inline/context/hoverSignature';
+} from '../../src/core/completion/context/hoverSignature';
 
 /** TypeScript's hover: the display string as a code block, then the documentation (hover.ts in VS Code). */
 const TS_STRINGIFY = [

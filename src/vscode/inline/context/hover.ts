@@ -4,7 +4,13 @@
 // stubs) or that have none: the definition lookup reads nothing from there (definitions.ts).
 import * as vscode from 'vscode';
 import type { Definition } from '../../../core/completion/context/types';
-import { hoverPending, hoverSignature, LIBRARY_LABEL, libraryLabel, stableLine } from './hoverSignature';
+import {
+  hoverPending,
+  hoverSignature,
+  LIBRARY_LABEL,
+  libraryLabel,
+  stableLine,
+} from '../../../core/completion/context/hoverSignature';
 
 /** One part of a hover as Markdown (a MarkedString's `{ language, value }` is a code block). */
 function markdownOf(part: vscode.MarkdownString | vscode.MarkedString): string {

@@ -1,7 +1,8 @@
-// The signature VS Code's hover shows for a library name, as prompt context (no vscode import:
-// unit-tested). A definition in a library's declarations outside the workspace is never read from
-// disk (definitions.ts); the hover is what the editor already shows the user for that name, computed
-// by the language server: its first code block is the signature, the prose after it is left out.
+// The signature VS Code's hover shows for a library name, as prompt context (pure; the VS Code
+// edge, src/vscode/inline/context/hover.ts, asks for the hover). A definition in a library's
+// declarations outside the workspace is never read from disk (definitions.ts there); the hover is
+// what the editor already shows the user for that name, computed by the language server: its first
+// code block is the signature, the prose after it is left out.
 
 /** Lines and characters of a hover signature sent at most (an overloaded or long one is cut). */
 export const MAX_SIGNATURE_LINES = 10;
