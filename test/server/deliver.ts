@@ -31,7 +31,7 @@ export interface LoggedRequest {
   effort?: string;
   /** Reasoning tokens the reply spent (after the cap), when the model reasons. */
   reasoningTokens?: number;
-  /** Prompt tokens as billed and the part read from the prompt cache (OpenAI caching emulation only). */
+  /** Prompt tokens as billed and the part read from the prompt cache (OpenAI and Gemini caching emulations). */
   promptUsage?: { prompt: number; cached: number };
   /** Response status once headers were sent (undefined for a hang). */
   status?: number;

@@ -3,6 +3,7 @@
 // spend thoughtsTokenCount inside maxOutputTokens; when thinking eats the cap the reply ends with
 // finishReason MAX_TOKENS and no text.
 import type { ReplyPlan } from './deliver';
+import type { GeminiCacheResult } from './geminiCache';
 import {
   applyCap,
   countTokens,
@@ -47,9 +48,24 @@ export function describeGemini(model: string, stream: boolean, body: unknown): O
 
 let nextId = 1;
 
-export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: Simulation = NO_SIMULATION): ReplyPlan {
+/** `cache`: the implicit caching emulation's count for this request (geminiCache.ts), when it applies. */
+export function geminiPlan(
+  req: ScriptRequest,
+  text: string,
+  knobs: Knobs,
+  sim: Simulation = NO_SIMULATION,
+  cache?: GeminiCacheResult,
+): ReplyPlan {
   const { pieces, reasoning, capped } = applyCap(tokenize(text), req.maxTokens, sim.reasoning, sim.inCap);
-  const final = replyUsage(req.prompt, pieces.join(''), knobs.usage, reasoning);
+  // Scripted usage counts win over the cache emulation's.
+  const script = cache
+    ? {
+        ...knobs.usage,
+        promptTokens: knobs.usage?.promptTokens ?? cache.promptTokens,
+        cachedTokens: knobs.usage?.cachedTokens ?? cache.cachedTokens,
+      }
+    : knobs.usage;
+  const final = replyUsage(req.prompt, pieces.join(''), script, reasoning);
   const responseId = `local-${nextId++}`;
   const modelVersion = knobs.servedModel ?? req.model;
   // Thoughts come before the answer, so they are in the running total from the first chunk.
@@ -61,7 +77,10 @@ export function geminiPlan(req: ScriptRequest, text: string, knobs: Knobs, sim: 
       promptTokensDetails: [{ modality: 'TEXT', tokenCount: final.prompt }],
     };
     if (final.reasoning > 0) u.thoughtsTokenCount = final.reasoning;
-    if (final.cached > 0) u.cachedContentTokenCount = final.cached;
+    if (final.cached > 0) {
+      u.cachedContentTokenCount = final.cached;
+      u.cacheTokensDetails = [{ modality: 'TEXT', tokenCount: final.cached }];
+    }
     return u;
   };
   const response = (piece: string, outputTokens: number, finishReason?: string): Json => {

@@ -110,6 +110,12 @@ export interface Knobs {
    * When on, prompt_tokens is the o200k count of the serialised prompt.
    */
   promptCache?: boolean;
+  /**
+   * Gemini implicit caching (geminiCache.ts) on the Gemini flavour: default on for the models that
+   * cache (Gemini 2.5 and newer), off for other names; `true` turns it on for any model name there,
+   * `false` turns it off (tests that script usage exactly). Scripted `usage` counts win over it.
+   */
+  implicitCache?: boolean;
 }
 
 /**

@@ -24,6 +24,8 @@
 //
 // The api.openai.com flavour emulates OpenAI prompt caching (promptCache.ts) for the models that
 // cache (or any name with the `promptCache` knob): cached_tokens in usage, o200k prompt counts.
+// The Gemini flavour emulates implicit caching (geminiCache.ts) for Gemini 2.5 and newer (knob
+// `implicitCache`): cachedContentTokenCount in usageMetadata, the final stream chunk included.
 //
 // Knobs (knobs.ts) resolve per request as: BASE_KNOBS < options.knobs / setDefaults() <
 // setModelKnobs(model) < the first queued script that matches (enqueue() / fault(), used once).
@@ -50,6 +52,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { deliver, sendJson, type Exchange, type LoggedRequest } from './deliver';
 import { demoReply } from './demo';
+import {
+  GeminiImplicitCache,
+  implicitCacheMinimum,
+  type GeminiCacheOptions,
+  type GeminiCacheResult,
+} from './geminiCache';
 import { describeGemini, geminiCountTokens, geminiError, geminiPlan } from './geminiRoutes';
 import {
   BASE_KNOBS,
@@ -91,7 +99,9 @@ export interface ModelServerOptions {
   litellmKeys?: Record<string, { maxBudget: number | null; spend?: number }>;
   /** OpenAI prompt caching emulation (promptCache.ts): retention and overflow rate. */
   promptCache?: PromptCacheOptions;
-  /** Clock of the prompt cache (tests move it to expire entries). Default Date.now. */
+  /** Gemini implicit caching emulation (geminiCache.ts): time to live. */
+  geminiCache?: GeminiCacheOptions;
+  /** Clock of the prompt caches, OpenAI and Gemini (tests move it to expire entries). Default Date.now. */
   now?: () => number;
   /** Called when an exchange ends (the CLI prints it). */
   onLog?: (entry: LoggedRequest) => void;
@@ -170,6 +180,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   let shuttingDown = false;
   let nextId = 1;
   const promptCache = new PromptCache(options.now, options.promptCache);
+  const geminiCache = new GeminiImplicitCache(options.now, options.geminiCache);
 
   function knobsFor(route: RouteKind, model: string): Knobs {
     const index = queue.findIndex((s) => scriptMatches(s, route, model));
@@ -318,11 +329,16 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       });
       entry.promptUsage = { prompt: cache.promptTokens, cached: cache.cachedTokens };
     }
+    let geminiCached: GeminiCacheResult | undefined;
+    if (route === 'gemini.generate' && (knobs.implicitCache ?? implicitCacheMinimum(sreq.model) !== undefined)) {
+      geminiCached = geminiCache.serve({ project: key ?? '', model: sreq.model, messages: sreq.messages });
+      entry.promptUsage = { prompt: geminiCached.promptTokens, cached: geminiCached.cachedTokens };
+    }
     const plan =
       route === 'llamacpp.infill'
         ? infillPlan(sreq, text, knobs)
         : isGemini
-          ? geminiPlan(sreq, text, knobs, sim)
+          ? geminiPlan(sreq, text, knobs, sim, geminiCached)
           : openAIPlan(sreq, text, knobs, sim, cache);
     if (knobs.litellmCostUsd !== undefined && key) spend.set(key, (spend.get(key) ?? 0) + knobs.litellmCostUsd);
     await deliver(ex, plan, knobs);
