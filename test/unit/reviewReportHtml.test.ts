@@ -7,6 +7,7 @@ import { formatUsd } from '../../src/core/money/format';
 import { reviewError, ReviewJsonError } from '../../src/core/review/failure';
 import type { ReportedFinding, ReviewReport, StageRecord } from '../../src/core/review/report';
 import { sumStages } from '../../src/core/review/report';
+import { A_URI, reportedFinding, reviewReport, stageRecord } from '../support/reviewReport';
 import {
   contentSecurityPolicy,
   escapeHtml,
@@ -16,50 +17,17 @@ import {
   type ReportHtmlOptions,
 } from '../../src/core/review/reportHtml';
 
-const A = 'file:///w/src/a.ts';
-const stage = (s: Partial<StageRecord>): StageRecord => ({
-  stage: 'review',
-  tier: 'pro',
-  model: 'pro',
-  inputTokens: 1200,
-  outputTokens: 300,
-  reasoningTokens: 100,
-  costUsd: 0.0042,
-  latencyMs: 2500,
-  ...s,
-});
-const f = (over: Partial<ReportedFinding>): ReportedFinding => ({
-  file: 'src/a.ts',
-  uri: A,
-  startLine: 3,
-  endLine: 4,
-  severity: 'warning',
-  category: 'bug',
-  confidence: 'high',
-  title: 'Off by one',
-  explanation: 'Reads `a[i]` past the end.',
-  ...over,
-});
-
+const A = A_URI;
+const stage = (s: Partial<StageRecord>): StageRecord => stageRecord({ model: 'pro', ...s });
+const f = (over: Partial<ReportedFinding>): ReportedFinding => reportedFinding({ endLine: 4, ...over });
 function report(over: Partial<ReviewReport> = {}): ReviewReport {
-  const stages = over.stages ?? [stage({})];
-  return {
-    key: 'k',
-    kind: 'file',
+  return reviewReport(over, {
     title: 'a.ts',
     startedAt: '2026-11-30T04:00:00.000Z',
-    elapsedMs: 2500,
     model: 'pro',
-    tier: 'pro',
-    summary: 'One bug.',
     findings: [f({})],
-    files: [{ path: 'src/a.ts', uri: A }],
-    excluded: [],
-    stages,
-    totals: sumStages(stages),
-    decisions: [],
-    ...over,
-  };
+    stages: [stage({})],
+  });
 }
 const OPTIONS: ReportHtmlOptions = { minConfidence: 'medium', nonce: 'N0nce', openCommand: 'tiered.openReviewFinding' };
 const render = (r: ReviewReport, o: Partial<ReportHtmlOptions> = {}) => reportHtml(r, { ...OPTIONS, ...o });

@@ -5,59 +5,19 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import type { ReportedFinding, ReviewReport, StageRecord } from '../../src/core/review/report';
-import { sumStages } from '../../src/core/review/report';
+import type { ReviewReport } from '../../src/core/review/report';
 import { formatReportMarkdown } from '../../src/core/review/reportMarkdown';
 import { codeSpan, inlineText, proseBlock } from '../../src/core/review/reportMarkdownText';
+import { reportedFinding, reviewReport, stageRecord } from '../support/reviewReport';
 
 type Renderer = { render(src: string): string };
 const MarkdownIt = createRequire(__filename)('markdown-it') as new (o: { html: boolean }) => Renderer;
 const render = (md: string) => new MarkdownIt({ html: true }).render(md);
 const countOf = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 
-const stage = (s: Partial<StageRecord> = {}): StageRecord => ({
-  stage: 'review',
-  tier: 'pro',
-  model: 'pro-model',
-  inputTokens: 1200,
-  outputTokens: 300,
-  reasoningTokens: 100,
-  costUsd: 0.0042,
-  latencyMs: 2500,
-  ...s,
-});
-const f = (over: Partial<ReportedFinding>): ReportedFinding => ({
-  file: 'src/a.ts',
-  uri: 'file:///w/src/a.ts',
-  startLine: 3,
-  endLine: 3,
-  severity: 'warning',
-  category: 'bug',
-  confidence: 'high',
-  title: 'Off by one',
-  explanation: 'Reads `a[i]` past the end.',
-  ...over,
-});
-function report(over: Partial<ReviewReport> = {}): ReviewReport {
-  const stages = over.stages ?? [stage()];
-  return {
-    key: 'k',
-    kind: 'file',
-    title: 'src/a.ts',
-    startedAt: '2026-11-30T04:05:00.000Z',
-    elapsedMs: 2500,
-    model: 'pro-model',
-    tier: 'pro',
-    summary: 'One bug.',
-    findings: [f({})],
-    files: [{ path: 'src/a.ts', uri: 'file:///w/src/a.ts' }],
-    excluded: [],
-    stages,
-    totals: sumStages(stages),
-    decisions: [],
-    ...over,
-  };
-}
+const stage = stageRecord;
+const f = reportedFinding;
+const report = (over: Partial<ReviewReport> = {}): ReviewReport => reviewReport(over);
 
 describe('review report as Markdown', () => {
   test('the header has model, tier, tokens, cost, time and when, as the rendered page', () => {
