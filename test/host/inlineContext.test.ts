@@ -34,6 +34,9 @@ const FILES: Record<string, string> = {
     '',
   ].join('\n'),
   'slow.ts': 'const v = slowCall(',
+  // A TSX file takes snippets from open TS files (Copilot's normalized language ids).
+  'view.tsx':
+    "import { computeShippingCost } from './lib';\nexport const label = <span>{computeShippingCost(1, 'EU')}</span>;\n",
   'secrets/keys.ts': "export const apiToken = 'SECRET-API-TOKEN-VALUE';\n// SECRET-KEYS-MARKER\n",
 };
 

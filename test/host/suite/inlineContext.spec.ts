@@ -157,6 +157,22 @@ describe('Inline context from other files in a real VS Code', () => {
       console.log(`definition provider ms (after an edit, then same version): ${await round()}, ${await round()}`);
       await vscode.commands.executeCommand('undo');
       await vscode.commands.executeCommand('undo');
+      // A .tsx editor sees the open .ts files as its language's (lib.ts, main.ts), never the excluded one.
+      const view = await show('view.tsx');
+      assert.equal(view.document.languageId, 'typescriptreact');
+      const end = view.document.lineAt(view.document.lineCount - 1).range.end;
+      const tsx = await context.gather(
+        {
+          docKey: view.document.uri.toString(),
+          prefix: view.document.getText(new vscode.Range(new vscode.Position(0, 0), end)),
+          suffix: '',
+          offset: view.document.offsetAt(end),
+          languageId: 'typescriptreact',
+        },
+        new AbortController().signal,
+      );
+      assert.deepEqual(tsx.openFiles.map((f) => f.path).sort(), ['lib.ts', 'main.ts'], JSON.stringify(tsx.openFiles));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     } finally {
       context.dispose();
     }
