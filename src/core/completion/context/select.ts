@@ -213,8 +213,9 @@ export function selectContext(
   const imports = importKeys(material);
   const defs = definitionCandidates(material, input, budgetTokens);
   const edits = editCandidates(material, input, budgetTokens);
-  const snippets = snippetCandidates(material, target, MAX_SNIPPETS);
-  const candidates = [...defs, ...edits, ...snippets];
+  // Snippets (a sliding window over every open file) are ranked only when the head is rebuilt: a
+  // kept snippet is checked against the material directly.
+  const candidates = [...defs, ...edits];
   const byRank = (a: ContextItem, b: ContextItem): number => compareItems(a, b, imports);
   const stableCap = Math.floor(budgetTokens * STABLE_SHARE);
 
@@ -236,6 +237,7 @@ export function selectContext(
     const importDefs = defs
       .filter((d) => imports.has(d.item.key))
       .sort((a, b) => (uses.get(b.item.key) ?? 0) - (uses.get(a.item.key) ?? 0) || byRank(a.item, b.item));
+    const snippets = snippetCandidates(material, target, MAX_SNIPPETS);
     head = fill([...importDefs, ...snippets], cap, 0, new Set()).sort(byRank);
   }
   // The volatile part, after the file in a chat prompt: the cursor's definitions and the imports'
