@@ -112,7 +112,7 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
     await run('outlives', 'host-review-dismissed.png');
   });
 
-  test('branch review sends only the branch’s committed diff, not the uncommitted change on top', async () => {
+  test('branch review sends only the branch’s committed diff, not the uncommitted or unsaved changes on top', async () => {
     models.clearLog();
     await run('branch', 'host-review-branch.png');
     await models.idle();
@@ -121,7 +121,7 @@ describe('review comments in a real VS Code', { skip: hostSkipReason() }, () => 
     assert.match(sent[0]!, /no radix/);
     assert.match(sent[0]!, /negative retries/);
     assert.match(sent[0]!, /retries = -1/, 'the committed line, not the working tree');
-    assert.doesNotMatch(sent[0]!, /uncommitted on top|uncommitted: a note|retries = -2/);
+    assert.doesNotMatch(sent[0]!, /uncommitted on top|uncommitted: a note|retries = -2|unsaved: not on disk/);
     assert.doesNotMatch(sent[0]!, /off by one/, 'calc.ts is unchanged on the branch');
   });
 

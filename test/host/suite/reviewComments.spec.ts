@@ -278,6 +278,13 @@ describe('Review comments in a real VS Code', function () {
   });
 
   it('branch review: default base origin/main, only the branch’s committed diff, findings on their working-tree lines, stale fixes refused', async () => {
+    // An unsaved edit on top of the uncommitted ones (git sees neither the buffer nor this line):
+    // one line added at the top moves every finding down one more line in the editor.
+    const uri = fileUri('src/feature.ts');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// unsaved: not on disk\n')));
+    assert.ok(doc.isDirty, 'the edit is not saved');
     const report = await vscode.commands.executeCommand<ReviewReport | undefined>('tiered.reviewBranch', {
       fresh: true,
     });
@@ -300,19 +307,19 @@ describe('Review comments in a real VS Code', function () {
         [5, 'negative retries'],
       ],
     );
-    // Two uncommitted lines at the top: committed line 2 is working-tree line 4 (0-based 3). Line 5
-    // was edited (-1 → -2): its finding sits at its working-tree place (0-based 6) and says so.
-    const uri = fileUri('src/feature.ts');
+    // One unsaved and two uncommitted lines at the top: committed line 2 is line 5 of the unsaved
+    // document (0-based 4). Line 5 was edited (-1 → -2): its finding sits at its place in the
+    // document (0-based 7) and says so.
     const list = await threads();
     assert.deepEqual(
       list.map((t) => [t.startLine, t.body.split('\n')[0], t.contextValue]),
       [
-        [3, '**no radix**', 'tieredFinding.fixable'],
-        [6, '**negative retries**', 'tieredFinding'],
+        [4, '**no radix**', 'tieredFinding.fixable'],
+        [7, '**negative retries**', 'tieredFinding'],
       ],
     );
-    const doc = await vscode.workspace.openTextDocument(uri);
-    assert.match(doc.lineAt(3).text, /return parseInt\(s\); \/\/ BUG: no radix/);
+    assert.ok(doc.isDirty);
+    assert.match(doc.lineAt(4).text, /return parseInt\(s\); \/\/ BUG: no radix/);
     const stale = titled(list, 'negative retries')!;
     assert.match(stale.body, /the code here changed since it was committed; review again for current findings/i);
     assert.doesNotMatch(titled(list, 'no radix')!.body, /changed since it was committed/);
@@ -321,19 +328,19 @@ describe('Review comments in a real VS Code', function () {
     assert.deepEqual(
       diags.map((d) => [d.range.start.line, d.message.split('\n')[0]]),
       [
-        [3, 'no radix'],
-        [6, 'negative retries'],
+        [4, 'no radix'],
+        [7, 'negative retries'],
       ],
     );
     assert.match(diags[1]!.message, /changed since it was committed/);
 
-    // Line 7 reads "retries = -2" in the working tree, not what was reviewed: its fix is refused.
+    // Line 8 reads "retries = -2" in the document, not what was reviewed: its fix is refused.
     assert.equal(await vscode.commands.executeCommand('tiered.applyReviewFix', { id: stale.id }), false);
-    assert.match(dialogs.shown.map((d) => d.message).join('\n'), /line 7 is not what was reviewed any more/);
-    assert.match(doc.lineAt(6).text, /retries = -2/);
+    assert.match(dialogs.shown.map((d) => d.message).join('\n'), /line 8 is not what was reviewed any more/);
+    assert.match(doc.lineAt(7).text, /retries = -2/);
     const fresh = titled(list, 'no radix')!;
     assert.equal(await vscode.commands.executeCommand('tiered.applyReviewFix', { id: fresh.id }), true);
-    assert.equal(doc.lineAt(3).text, '  return parseInt(s, 10);');
+    assert.equal(doc.lineAt(4).text, '  return parseInt(s, 10);');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
