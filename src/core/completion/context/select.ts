@@ -191,8 +191,8 @@ function fill(
 /**
  * The context block for one request. `input` carries the prompt window (prefix and suffix as sent):
  * anything the window already shows is left out, and the snippets are ranked against its end.
- * `previous` is the block sent last for this document: its items keep their place while the
- * material still backs them and they fit; new items go after them. Every item's text comes from
+ * `previous` is the block sent last for this document: its stable head is sent again as it was
+ * while the material still backs it; the volatile part is chosen afresh. Every item's text comes from
  * `material` (a cut of it at most): nothing is invented, and what the gatherer left out stays out.
  */
 export function selectContext(
