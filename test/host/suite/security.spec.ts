@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { localDay } from '../../../src/core/day';
 import type { ReviewReport } from '../../../src/core/review/report';
 import type { LedgerRecord } from '../../../src/core/types';
+import { askAndAccept, sleep } from './inlineSteps';
 
 const EXTENSION_ID = 'tiered.tiered';
 
@@ -29,7 +30,6 @@ interface SecurityApi {
 type Window = typeof vscode.window;
 type Mutable = { -readonly [K in keyof Window]: Window[K] };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -61,14 +61,7 @@ function selectAll(editor: vscode.TextEditor): vscode.Range {
 async function tryInline(editor: vscode.TextEditor, waitMs: number): Promise<string> {
   const end = editor.document.lineAt(0).range.end;
   editor.selection = new vscode.Selection(end, end);
-  const before = editor.document.getText();
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await sleep(400);
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-    if (editor.document.getText() !== before) break;
-  }
+  await askAndAccept(editor, waitMs);
   return editor.document.lineAt(0).text;
 }
 
