@@ -262,14 +262,10 @@ function useCounts(material: ContextMaterial, text: string): Map<string, number>
   return out;
 }
 
-/** The block: the head unmarked, the volatile part marked (a chat prompt sends it after the file). */
+/** The block: the head as is, then the volatile part marked (a chat prompt sends it after the file). */
 function marked(head: ContextItem[], volatile: ContextItem[]): ContextItem[] {
-  const plain = head.map((i) => {
-    if (!i.volatile) return i;
-    const { volatile: _, ...rest } = i;
-    return rest;
-  });
-  return [...plain, ...volatile.map((i) => (i.volatile ? i : { ...i, volatile: true }))];
+  // Both come from the material's candidates or the head sent before, none of them marked.
+  return [...head, ...volatile.map((i) => ({ ...i, volatile: true }))];
 }
 
 /**
