@@ -8,12 +8,8 @@ import { breakdownRows, DaySpend } from '../../src/core/money/daySpend';
 import { exactUsd, formatUsd, moneyTable, sumUsd, toUnits } from '../../src/core/money/format';
 import { describeKeyInfo, keyBudgetNote } from '../../src/core/litellm';
 import { describeDelta } from '../../src/core/optimizer';
-import {
-  formatReportMarkdown,
-  formatUsd as reviewUsd,
-  sumStages,
-  type ReviewReport,
-} from '../../src/core/review/report';
+import { formatUsd as reviewUsd, sumStages, type ReviewReport } from '../../src/core/review/report';
+import { formatReportMarkdown } from '../../src/core/review/reportMarkdown';
 import { aggregateByDay, summarize } from '../../src/core/spend/aggregate';
 import { CSV_COLUMNS, csvLine, toCsv } from '../../src/core/spend/csv';
 import { money as panelMoney } from '../../src/webview/format';

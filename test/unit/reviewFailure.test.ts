@@ -18,7 +18,7 @@ import {
   reviewError,
 } from '../../src/core/review/failure';
 import type { ReviewInput } from '../../src/core/review/input';
-import { formatReportMarkdown } from '../../src/core/review/report';
+import { formatReportMarkdown } from '../../src/core/review/reportMarkdown';
 import { filterRows, toRow } from '../../src/core/spend/calls';
 import { silentLogger, systemClock } from '../../src/core/types';
 import { startLocalCallPath, type LocalCallPath } from '../support/localCallPath';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyLineEdit, countLineBreaks, replacementText } from '../../src/core/review/track';
-import { formatReportMarkdown, formatUsd, type ReviewReport } from '../../src/core/review/report';
+import { formatUsd, type ReviewReport } from '../../src/core/review/report';
+import { formatReportMarkdown } from '../../src/core/review/reportMarkdown';
 
 const spans = [
   { id: 'above', startLine: 2, endLine: 3 },

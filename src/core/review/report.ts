@@ -63,6 +63,3 @@ export function sumStages(stages: StageRecord[]): ReviewReport['totals'] {
   // Summed in nano-dollars: the total is exactly the stages' amounts, without float noise.
   return { ...tokens, costUsd: sumUsd(stages.map((s) => s.costUsd)) };
 }
-
-// The Markdown form lives in reportMarkdown.ts; re-exported for the report's callers.
-export { formatReportMarkdown } from './reportMarkdown';

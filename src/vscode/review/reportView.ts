@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Confidence } from '../../core/review/findings';
-import { formatReportMarkdown, type ReviewReport } from '../../core/review/report';
+import type { ReviewReport } from '../../core/review/report';
+import { formatReportMarkdown } from '../../core/review/reportMarkdown';
 import { reportHtml, validLink } from '../../core/review/reportHtml';
 
 export const REPORT_SCHEME = 'tiered-review';
