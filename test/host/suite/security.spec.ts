@@ -30,7 +30,6 @@ interface SecurityApi {
 type Window = typeof vscode.window;
 type Mutable = { -readonly [K in keyof Window]: Window[K] };
 
-
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
