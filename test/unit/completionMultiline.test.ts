@@ -33,23 +33,29 @@ describe('multi-line decision', () => {
     assert.equal(multi('export async function load(path: string): Promise<void>\n|'), true);
   });
 
-  test('a block that already has a body: one more line only', () => {
-    assert.equal(multi('function f(a) {\n  |\n  return a;\n}\n'), false);
-    assert.equal(multi('def f(a):\n    |\n    return a\n'), false);
+  test('a blank new line, also inside a block that has a body: multi-line (Copilot in TypeScript, Continue)', () => {
+    assert.equal(multi('function f(a) {\n  |\n  return a;\n}\n'), true);
+    assert.equal(multi('def f(a):\n    |\n    return a\n'), true);
+    assert.equal(multi('function f() {\n  x();\n  |\n}\n'), true, 'after a plain statement');
+    assert.equal(multi('  const a = {\n    b: 1,\n    |\n  };\n'), true, 'object with entries');
+    assert.equal(multi('a();\n|'), true, 'at the end of the file');
   });
 
-  test('mid-expression, mid-line, in a line comment, after a plain statement: one line', () => {
+  test('mid-expression, mid-line, in a line comment, at the end of a written line: one line', () => {
     assert.equal(multi('const x = foo(|\n'), false, "a call's ( is not a block");
     assert.equal(multi('const x = |a + b;\n'), false);
     assert.equal(multi('// explain {|\n'), false);
-    assert.equal(multi('function f() {\n  x();\n  |\n}\n'), false);
-    assert.equal(multi('  const a = {\n    b: 1,\n    |\n  };\n'), false, 'object with entries');
-    assert.equal(multi('label:\n  |\n  next();\n'), false, 'a C label is not a block header');
+    assert.equal(multi('  // explain\n  // more |'), false, 'a comment line');
+    assert.equal(multi('function f() {\n  x();|\n}\n'), false, 'after a plain statement, on its line');
+    assert.equal(multi('  const a = {\n    b: 1,|\n  };\n'), false, 'after an entry, on its line');
+    assert.equal(multi('label:|\n  next();\n'), false, 'a C label is not a block header');
   });
 
   test('atEmptyBlock is also the acceptance feature', () => {
     assert.equal(atEmptyBlock(...split('class A {\n  |\n}\n')), true);
     assert.equal(atEmptyBlock(...split('a();\n|\nb();\n')), false);
+    assert.equal(atEmptyBlock(...split('function f(a) {\n  |\n  return a;\n}\n')), false, 'a body already written');
+    assert.equal(atEmptyBlock(...split('def f(a):\n    |\n    return a\n')), false);
   });
 });
 
@@ -75,13 +81,16 @@ describe('the engine passes the decision to post-processing and the prompt', () 
     return { text: (await p)?.text, req: req! };
   }
 
-  test('an empty block keeps several lines; a line after a statement keeps one', async () => {
+  test('an empty block or a blank new line keeps several lines; the end of a written line keeps one', async () => {
     const body = 'const a = 1;\nreturn a;';
     const block = await served('function f() {\n  |\n}\n', body);
     assert.equal(block.text, body);
     assert.equal(block.req.multiline, true);
-    const line = await served('function f() {\n  x();\n  |\n}\n', body);
-    assert.equal(line.text, 'const a = 1;');
+    const blank = await served('function f() {\n  x();\n  |\n}\n', body);
+    assert.equal(blank.text, body);
+    assert.equal(blank.req.multiline, true);
+    const line = await served('function f() {\n  x();|\n}\n', '\n  const a = 1;\n  return a;');
+    assert.equal(line.text, '\n  const a = 1;');
     assert.equal(line.req.multiline, false);
   });
 });

@@ -1,15 +1,19 @@
-// Whether a suggestion may span several lines: only where a whole block is expected (an empty
-// block, or a new line after a signature); one line mid-expression. Extra lines are output tokens
-// paid for and, away from an empty block, rarely accepted.
+// Whether a suggestion may span several lines: where a whole block is expected (an empty block, or
+// a new line after a signature) and on a new line that is still blank; one line mid-expression, at
+// the end of a written line, in a line comment. Extra lines are output tokens paid for; where the
+// next lines are already written, post-processing stops where they resume (postprocess.ts).
 //
 // Anchors:
-// - GitHub Copilot asks multi-line only at the start of an empty block (isEmptyBlockStart, parsed
-//   per language), also for a cursor inside a line followed by closers only; otherwise one line.
-//   https://github.com/microsoft/vscode-copilot-chat/blob/main/src/extension/completions-core/vscode-node/lib/src/ghostText/ghostText.ts
-//   (shouldRequestMultiline; it also asks multi-line on any new line in TypeScript, which we do not:
-//   a new line inside a written block gets one line here).
-// - Continue: single line in a single-line comment and when the suggest widget is open; its language
-//   hooks decide the rest. https://github.com/continuedev/continue/blob/main/core/autocomplete/classification/shouldCompleteMultiline.ts
+// - GitHub Copilot asks multi-line at the start of an empty block (isEmptyBlockStart, parsed per
+//   language), for a cursor inside a line followed by closers only, and on any blank new line in
+//   TypeScript (`targetLanguagesNewLine`, isNewLine); otherwise one line.
+//   https://github.com/microsoft/vscode-copilot-chat/blob/main/src/extension/completions-core/vscode-node/lib/src/ghostText/ghostTextStrategy.ts
+//   (shouldRequestMultiline).
+// - Continue: multi-line everywhere except mid-line, in a single-line comment and when the suggest
+//   widget is open (language hooks may narrow it). We take the blank new line from both in every
+//   language: the inline bench's typed trace pauses there most, and a right answer of several
+//   lines there saved a quarter of the requests (BENCHMARKS.md, "Workspace replay").
+//   https://github.com/continuedev/continue/blob/main/core/autocomplete/classification/shouldCompleteMultiline.ts
 
 /** Closers only (and one trailing `:{;,`) after the cursor: Copilot's isValidMiddleOfTheLinePosition. */
 export const CLOSERS_ONLY = /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/;
@@ -80,5 +84,7 @@ export function wantsMultiline(prefix: string, suffix: string): boolean {
   const lineSuffix = suffix.split('\n', 1)[0]!;
   if (!CLOSERS_ONLY.test(lineSuffix)) return false;
   if (LINE_COMMENT.test(linePrefix)) return false;
+  // A blank new line (Copilot in TypeScript, Continue everywhere): the next statements.
+  if (linePrefix.trim() === '' && lineSuffix.trim() === '') return true;
   return atEmptyBlock(prefix, suffix);
 }
