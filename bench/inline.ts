@@ -32,7 +32,10 @@ import type { ResolvedModel } from '../src/core/router';
 import { createModelClient } from '../src/providers';
 import { startModelServer } from '../test/server/modelServer';
 import { makeOracle } from './inline/oracle';
-import { percentile } from '../test/support/random';
+import { continuePrompt, stopFilter, type ContinueMaterial } from './inline/continue';
+import { continueMaterial } from './inline/continueMaterial';
+import type { RequestBody } from '../src/core/calls';
+import { hash, percentile } from '../test/support/random';
 import {
   cpuNow,
   EDITOR_DEBOUNCE_MS,
@@ -317,6 +320,7 @@ async function main(): Promise<void> {
     undefined,
   );
   const editors = new Map<string, ReplayEditor>();
+  const continueMat: ContinueMaterial = ws ? continueMaterial(ws) : { openFiles: [], imports: new Map() };
   const gates = new Map<string, AskGate>();
   const sentKeys = new Map<string, Map<number, string>>();
   const recorded: RecordedRequest[] = [];
@@ -339,7 +343,28 @@ async function main(): Promise<void> {
         ...(req.path ? { path: req.path } : {}),
         cacheScope: 'bench-workspace',
       };
-      const body = buildInlineRequest(promptModel, window, config);
+      // Continue's own prompt (bench/inline/continue.ts) from the full prefix/suffix: one user
+      // message, no system message, no prompt_cache_key; Tiered's window and context play no part.
+      const hole =
+        name === 'continue' && args.chat
+          ? continuePrompt(
+              {
+                fullPrefix: req.prefix,
+                fullSuffix: req.suffix,
+                path: req.path ?? ws?.current.path ?? args.file,
+                shuffleSeed: hash(String(req.requestId), args.seed),
+              },
+              continueMat,
+            )
+          : undefined;
+      const body: RequestBody = hole
+        ? {
+            messages: [{ role: 'user', content: hole.prompt }],
+            maxOutputTokens: config.maxOutputTokens,
+            // core/llm/llms/OpenAI.ts _convertArgs: gpt-5 models get max_completion_tokens.
+            outputCapField: 'max_completion_tokens',
+          }
+        : buildInlineRequest(promptModel, window, config);
       keys.set(
         req.requestId,
         bodyKey(
@@ -359,17 +384,23 @@ async function main(): Promise<void> {
         rec.deltas.push(delta);
         req.onText(delta);
       };
+      // Continue cuts the answer at its stop strings on the client (gpt-5 models refuse `stop`).
+      const stops = hole ? stopFilter(onText) : undefined;
       const t0 = cpuNow();
-      const pending = client.stream({ ...body, model, signal: req.signal, timeoutMs: 6000 }, onText);
+      const pending = client.stream(
+        { ...body, model, signal: req.signal, timeoutMs: 6000 },
+        stops ? (d) => stops.push(d) : onText,
+      );
       holder.editor!.sdkSyncMs.set(req.requestId, cpuNow() - t0);
-      return pending.then((res) => ({ text: res.text, model, usage: res.usage }));
+      return pending.then((res) => ({ text: stops ? stops.end() : res.text, model, usage: res.usage }));
     };
     const gate = named.gate ? new AskGate({ now: () => Date.now(), threshold: () => args.acceptThreshold }) : undefined;
     if (gate) gates.set(name, gate);
     const editor: ReplayEditor = new ReplayEditor(
       source,
       named.policy,
-      config,
+      // Continue's builder windows the text itself: the engine passes it whole (held window off: no context).
+      name === 'continue' && args.chat ? { ...config, prefixTokens: 1e9, suffixTokens: 1e9 } : config,
       process.env.BENCH_DEBUG?.split(',').includes(name) ? name : undefined,
       args.threshold !== undefined ? { threshold: args.threshold } : undefined,
       {
@@ -417,11 +448,15 @@ async function main(): Promise<void> {
     logged.set(k, [...(logged.get(k) ?? []), l.promptUsage]);
   }
   const results: Record<string, Summary> = {};
+  /** Billed prompt tokens per request (o200k as the server counts), printed apart from the JSON. */
+  const promptPerRequest = new Map<string, number>();
   for (const [name, e] of editors) {
     const closed = server.log.filter((l) => l.model === `bench-${name}` && l.clientClosedEarly).length;
     const keys = sentKeys.get(name)!;
     const billing = (requestId: number) => logged.get(keys.get(requestId) ?? '')?.shift();
-    results[name] = summarise(e.finish(billing), closed, rates);
+    const figures = e.finish(billing);
+    results[name] = summarise(figures, closed, rates);
+    promptPerRequest.set(name, figures.requests ? Math.round(figures.billed.prompt / figures.requests) : 0);
     const r = recall.get(`bench-${name}`);
     if (ws) {
       results[name].crossFileRequests = r?.uses ?? 0;
@@ -464,6 +499,9 @@ async function main(): Promise<void> {
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+  console.log(
+    `prompt tokens per request (billed, cached part included): ${[...promptPerRequest].map(([n, t]) => `${n} ${t}`).join(', ')}`,
+  );
 
   const t = results.tiered!;
   const ratio = (a: number | null | undefined, b: number | null | undefined) =>

@@ -34,7 +34,11 @@ export const POLICIES: NamedPolicy[] = [
     name: 'continue',
     description:
       'Continue: 350 ms debounce, prefix LRU cache, stream reuse (a stream ends when a new one starts); ' +
-      "context: the current file's window only (its imports' definitions are not emulated)",
+      "chat prompts: Continue's own (bench/inline/continue.ts): holeFiller template as one user message, " +
+      'caret window 307 prefix + ≤205 suffix tokens (cl100k), in 1,024 tokens: open tabs (≤5, trimmed), ' +
+      'then shuffled definitions of imported names near the cursor; no stop sent (gpt-5 refuses it), cut on ' +
+      'the client. Not emulated: root-path (tree-sitter) snippets, visited ranges (only other files), ' +
+      "its own stream filters and 375 ms processing cut, reasoning tokens; recently edited ranges and diff are off in Continue's source",
     policy: { debounce: 350, cache: 'typedAlong', reuseInFlight: true, abortOn: 'supersede', whenBusy: 'replace' },
   },
   {
