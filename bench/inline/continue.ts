@@ -403,8 +403,9 @@ export function continuePrompt(
 }
 
 /**
- * Client-side stop (Continue's stopAtStopTokens): passes text on until a stop string, holding back
- * a tail that could be the start of one. Returns the filter and a flush for the stream's end.
+ * Client-side stop (core/autocomplete/filtering/streamTransforms/charStream.ts stopAtStopTokens):
+ * passes text on until a stop string, holding back a tail that could be the start of one (as its
+ * buffer does). Returns the filter and a flush for the stream's end.
  */
 export function stopFilter(onText: (delta: string) => void): { push(delta: string): void; end(): string } {
   let held = '';
