@@ -26,6 +26,52 @@ describe('adaptive debounce', () => {
     assert.equal(classifyEdit(' '), 'space');
     assert.equal(classifyEdit(';'), 'punct');
     assert.equal(classifyEdit(''), 'delete');
+    assert.equal(classifyEdit(';', true), 'lineDone', 'a statement ends its line');
+    assert.equal(classifyEdit('}', true), 'lineDone');
+    assert.equal(classifyEdit('{', true), 'lineDone');
+    assert.equal(classifyEdit(',', true), 'lineDone');
+    assert.equal(classifyEdit('(', true), 'open', 'a call goes on');
+    assert.equal(classifyEdit('a', true), 'word');
+    assert.equal(classifyEdit('\n  ', true), 'line');
+  });
+
+  test('a finished line followed by Enter: sends at once (the answer starts on the next line and survives the Enter)', () => {
+    // Each line: 12 letters 150 ms apart, ";" at the line's end, Enter 150 ms later (auto-indent),
+    // then a 1.2 s pause before the next line. The gap right after ";" is short, as inside a word.
+    const d = new AdaptiveDebounce();
+    let t = 0;
+    for (let line = 0; line < 30; line++) {
+      for (let k = 0; k < 12; k++) {
+        d.noteKey(t, 'a', true);
+        t += 150;
+      }
+      d.noteKey(t, ';', true);
+      t += 150;
+      d.noteKey(t, '\n  ', true);
+      t += 1200;
+    }
+    d.noteLatency(400);
+    assert.equal(d.delayFor('lineDone'), 0, 'nothing to wait for: Enter keeps the answer');
+    assert.ok(d.delayFor('word') >= 150, `inside a line it waits past the typing gaps: ${d.delayFor('word')} ms`);
+  });
+
+  test('a typist who goes on typing after a finished line (no Enter) gets the usual wait there', () => {
+    const d = new AdaptiveDebounce();
+    let t = 0;
+    for (let line = 0; line < 30; line++) {
+      for (let k = 0; k < 12; k++) {
+        d.noteKey(t, 'a', true);
+        t += 150;
+      }
+      d.noteKey(t, ';', true);
+      t += 150;
+      d.noteKey(t, ' ', true); // then a trailing comment on the same line
+      t += 150;
+      d.noteKey(t, '/', true);
+      t += 150;
+    }
+    d.noteLatency(400);
+    assert.ok(d.delayFor('lineDone') > 0, `${d.delayFor('lineDone')} ms`);
   });
 
   test('uses the cold default until it has seen enough typing', () => {
