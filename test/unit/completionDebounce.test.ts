@@ -33,6 +33,8 @@ describe('adaptive debounce', () => {
     assert.equal(classifyEdit('(', true), 'open', 'a call goes on');
     assert.equal(classifyEdit('a', true), 'word');
     assert.equal(classifyEdit('\n  ', true), 'line');
+    assert.equal(classifyEdit('()', true), 'open', 'auto-closed: the cursor sits between the pair');
+    assert.equal(classifyEdit('""', true), 'punct');
   });
 
   test('a finished line followed by Enter: sends at once (the answer starts on the next line and survives the Enter)', () => {

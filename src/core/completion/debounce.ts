@@ -14,6 +14,8 @@ import { FINISHES_LINE } from './multiline';
 
 export type KeyClass = 'word' | 'space' | 'open' | 'punct' | 'line' | 'delete' | 'lineDone';
 
+const AUTO_CLOSED = new Set(['()', '[]', '{}', '""', "''", '``']);
+
 const CLASSES: KeyClass[] = ['word', 'space', 'open', 'punct', 'line', 'delete', 'lineDone'];
 
 /**
@@ -23,6 +25,9 @@ const CLASSES: KeyClass[] = ['word', 'space', 'open', 'punct', 'line', 'delete',
 export function classifyEdit(inserted: string, atLineEnd = false): KeyClass {
   if (!inserted) return 'delete';
   if (/\n[ \t]*$/.test(inserted)) return 'line';
+  // The editor's auto-closing turns "(" into "()" with the cursor between: the key was the opener.
+  if (AUTO_CLOSED.has(inserted))
+    return inserted[0] === '(' || inserted[0] === '[' || inserted[0] === '{' ? 'open' : 'punct';
   const c = inserted[inserted.length - 1]!;
   if (atLineEnd && FINISHES_LINE.test(c)) return 'lineDone';
   if (/[\w$]/.test(c)) return 'word';
