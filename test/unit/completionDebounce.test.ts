@@ -37,42 +37,38 @@ describe('adaptive debounce', () => {
     assert.equal(classifyEdit('""', true), 'punct');
   });
 
-  test('a finished line followed by Enter: sends at once (the answer starts on the next line and survives the Enter)', () => {
-    // Each line: 12 letters 150 ms apart, ";" at the line's end, Enter 150 ms later (auto-indent),
-    // then a 1.2 s pause before the next line. The gap right after ";" is short, as inside a word.
+  /** 30 lines of 12 letters 150 ms apart and ";" at the line's end, then `after` (key, gap after it). */
+  function typeLines(after: Array<[string, number]>): AdaptiveDebounce {
     const d = new AdaptiveDebounce();
+    const line: Array<[string, number]> = [
+      ...Array.from({ length: 12 }, (): [string, number] => ['a', 150]),
+      [';', 150],
+    ];
     let t = 0;
-    for (let line = 0; line < 30; line++) {
-      for (let k = 0; k < 12; k++) {
-        d.noteKey(t, 'a', true);
-        t += 150;
+    for (let n = 0; n < 30; n++) {
+      for (const [key, gap] of [...line, ...after]) {
+        d.noteKey(t, key, true);
+        t += gap;
       }
-      d.noteKey(t, ';', true);
-      t += 150;
-      d.noteKey(t, '\n  ', true);
-      t += 1200;
     }
     d.noteLatency(400);
+    return d;
+  }
+
+  test('a finished line followed by Enter: sends at once (the answer starts on the next line and survives the Enter)', () => {
+    // Enter 150 ms after ";" (auto-indent), then a 1.2 s pause: the gap right after ";" is short,
+    // as inside a word.
+    const d = typeLines([['\n  ', 1200]]);
     assert.equal(d.delayFor('lineDone'), 0, 'nothing to wait for: Enter keeps the answer');
     assert.ok(d.delayFor('word') >= 150, `inside a line it waits past the typing gaps: ${d.delayFor('word')} ms`);
   });
 
   test('a typist who goes on typing after a finished line (no Enter) gets the usual wait there', () => {
-    const d = new AdaptiveDebounce();
-    let t = 0;
-    for (let line = 0; line < 30; line++) {
-      for (let k = 0; k < 12; k++) {
-        d.noteKey(t, 'a', true);
-        t += 150;
-      }
-      d.noteKey(t, ';', true);
-      t += 150;
-      d.noteKey(t, ' ', true); // then a trailing comment on the same line
-      t += 150;
-      d.noteKey(t, '/', true);
-      t += 150;
-    }
-    d.noteLatency(400);
+    // A trailing comment on the same line instead of Enter.
+    const d = typeLines([
+      [' ', 150],
+      ['/', 150],
+    ]);
     assert.ok(d.delayFor('lineDone') > 0, `${d.delayFor('lineDone')} ms`);
   });
 
