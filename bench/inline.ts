@@ -321,6 +321,12 @@ async function main(): Promise<void> {
   );
   const editors = new Map<string, ReplayEditor>();
   const continueMat: ContinueMaterial = ws ? continueMaterial(ws) : { openFiles: [], imports: new Map() };
+  // Load the cl100k vocabulary and count the open files now, not on the replay's first request.
+  if (args.chat && args.policies.includes('continue'))
+    continuePrompt(
+      { fullPrefix: file.slice(0, 2000), fullSuffix: file.slice(2000, 4000), path: 'warm.ts', shuffleSeed: 0 },
+      continueMat,
+    );
   const gates = new Map<string, AskGate>();
   const sentKeys = new Map<string, Map<number, string>>();
   const recorded: RecordedRequest[] = [];
