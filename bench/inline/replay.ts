@@ -173,8 +173,7 @@ export class ReplayEditor {
     } else {
       this.doc = this.doc.slice(0, this.cursor) + key.insert + this.doc.slice(this.cursor);
       this.cursor += key.insert.length;
-      const eol = this.doc.indexOf('\n', this.cursor);
-      this.engine.noteEdit(key.insert, this.doc.slice(this.cursor, eol < 0 ? undefined : eol).trim() === '');
+      this.engine.noteEdit(key.insert);
     }
     this.figures.keys++;
     this.lastKeyAt = now;

@@ -26,50 +26,8 @@ describe('adaptive debounce', () => {
     assert.equal(classifyEdit(' '), 'space');
     assert.equal(classifyEdit(';'), 'punct');
     assert.equal(classifyEdit(''), 'delete');
-    assert.equal(classifyEdit(';', true), 'lineDone', 'a statement ends its line');
-    assert.equal(classifyEdit('}', true), 'lineDone');
-    assert.equal(classifyEdit('{', true), 'lineDone');
-    assert.equal(classifyEdit(',', true), 'lineDone');
-    assert.equal(classifyEdit('(', true), 'open', 'a call goes on');
-    assert.equal(classifyEdit('a', true), 'word');
-    assert.equal(classifyEdit('\n  ', true), 'line');
-    assert.equal(classifyEdit('()', true), 'open', 'auto-closed: the cursor sits between the pair');
-    assert.equal(classifyEdit('""', true), 'punct');
-  });
-
-  /** 30 lines of 12 letters 150 ms apart and ";" at the line's end, then `after` (key, gap after it). */
-  function typeLines(after: Array<[string, number]>): AdaptiveDebounce {
-    const d = new AdaptiveDebounce();
-    const line: Array<[string, number]> = [
-      ...Array.from({ length: 12 }, (): [string, number] => ['a', 150]),
-      [';', 150],
-    ];
-    let t = 0;
-    for (let n = 0; n < 30; n++) {
-      for (const [key, gap] of [...line, ...after]) {
-        d.noteKey(t, key, true);
-        t += gap;
-      }
-    }
-    d.noteLatency(400);
-    return d;
-  }
-
-  test('a finished line followed by Enter: sends at once (the answer starts on the next line and survives the Enter)', () => {
-    // Enter 150 ms after ";" (auto-indent), then a 1.2 s pause: the gap right after ";" is short,
-    // as inside a word.
-    const d = typeLines([['\n  ', 1200]]);
-    assert.equal(d.delayFor('lineDone'), 0, 'nothing to wait for: Enter keeps the answer');
-    assert.ok(d.delayFor('word') >= 150, `inside a line it waits past the typing gaps: ${d.delayFor('word')} ms`);
-  });
-
-  test('a typist who goes on typing after a finished line (no Enter) gets the usual wait there', () => {
-    // A trailing comment on the same line instead of Enter.
-    const d = typeLines([
-      [' ', 150],
-      ['/', 150],
-    ]);
-    assert.ok(d.delayFor('lineDone') > 0, `${d.delayFor('lineDone')} ms`);
+    assert.equal(classifyEdit('()'), 'open', 'auto-closed: the cursor sits between the pair');
+    assert.equal(classifyEdit('""'), 'punct');
   });
 
   test('uses the cold default until it has seen enough typing', () => {

@@ -41,21 +41,13 @@ describe('multi-line decision', () => {
     assert.equal(multi('a();\n|'), true, 'at the end of the file');
   });
 
-  test('the end of a finished line (after ; , or a closer): multi-line, the answer starts on the next line', () => {
-    assert.equal(multi('function f() {\n  x();|\n}\n'), true, 'after a statement');
-    assert.equal(multi('  const a = {\n    b: 1,|\n  };\n'), true, 'after an entry');
-    assert.equal(multi('if (a) {\n  b();\n}|\n'), true, 'after a block');
-    assert.equal(multi('  run(a)  // done|\n'), true, 'a trailing comment does not count');
-  });
-
-  test('mid-expression, mid-line, in a line comment, in a word at the end of a line: one line', () => {
+  test('mid-expression, mid-line, in a line comment, at the end of a written line: one line', () => {
     assert.equal(multi('const x = foo(|\n'), false, "a call's ( is not a block");
-    assert.equal(multi('const x = a +|\n'), false, 'after an operator');
-    assert.equal(multi('  return fo|\n'), false, 'inside a word');
     assert.equal(multi('const x = |a + b;\n'), false);
-    assert.equal(multi('  x();| y();\n'), false, 'code after the cursor');
     assert.equal(multi('// explain {|\n'), false);
-    assert.equal(multi('  // explain\n  // more;|'), false, 'a comment line');
+    assert.equal(multi('  // explain\n  // more |'), false, 'a comment line');
+    assert.equal(multi('function f() {\n  x();|\n}\n'), false, 'after a plain statement, on its line');
+    assert.equal(multi('  const a = {\n    b: 1,|\n  };\n'), false, 'after an entry, on its line');
     assert.equal(multi('label:|\n  next();\n'), false, 'a C label is not a block header');
   });
 
@@ -89,7 +81,7 @@ describe('the engine passes the decision to post-processing and the prompt', () 
     return { text: (await p)?.text, req: req! };
   }
 
-  test('an empty block or a blank new line keeps several lines; mid-expression keeps one', async () => {
+  test('an empty block or a blank new line keeps several lines; the end of a written line keeps one', async () => {
     const body = 'const a = 1;\nreturn a;';
     const block = await served('function f() {\n  |\n}\n', body);
     assert.equal(block.text, body);
@@ -97,8 +89,8 @@ describe('the engine passes the decision to post-processing and the prompt', () 
     const blank = await served('function f() {\n  x();\n  |\n}\n', body);
     assert.equal(blank.text, body);
     assert.equal(blank.req.multiline, true);
-    const line = await served('function f() {\n  const b = a +|\n}\n', ' 1;\n  return a;');
-    assert.equal(line.text, ' 1;');
+    const line = await served('function f() {\n  x();|\n}\n', '\n  const a = 1;\n  return a;');
+    assert.equal(line.text, '\n  const a = 1;');
     assert.equal(line.req.multiline, false);
   });
 });

@@ -2,34 +2,20 @@
 // under the kind of key it followed (people pause after a line or an opening bracket, rarely
 // inside a word). A request is worth sending once the user, idle for d ms, is likely to stay
 // idle until the answer arrives: P(gap > d + latency | gap > d) >= threshold.
-//
-// A key that finishes a line (`;`, `,`, a closer or `{` with the cursor at the line's end) is the
-// exception: the next key is most often Enter, which an answer starting on the next line survives
-// (the engine keeps a stream whose text agrees with what was typed). For that class the gap
-// recorded runs to the first key after the newline, so a request goes out at the line's end and
-// its answer is on screen when the new line starts, as with Continue's fixed 350 ms debounce
-// (which asks there too) but only for a typist who does press Enter there.
 
-import { FINISHES_LINE } from './multiline';
-
-export type KeyClass = 'word' | 'space' | 'open' | 'punct' | 'line' | 'delete' | 'lineDone';
+export type KeyClass = 'word' | 'space' | 'open' | 'punct' | 'line' | 'delete';
 
 const AUTO_CLOSED = new Set(['()', '[]', '{}', '""', "''", '``']);
 
-const CLASSES: KeyClass[] = ['word', 'space', 'open', 'punct', 'line', 'delete', 'lineDone'];
+const CLASSES: KeyClass[] = ['word', 'space', 'open', 'punct', 'line', 'delete'];
 
-/**
- * The class of an edit by what it inserted (the editor's auto-indent rides with the newline).
- * `atLineEnd`: nothing but whitespace follows the edit on its line.
- */
-export function classifyEdit(inserted: string, atLineEnd = false): KeyClass {
+/** The class of an edit by what it inserted (the editor's auto-indent rides with the newline). */
+export function classifyEdit(inserted: string): KeyClass {
   if (!inserted) return 'delete';
   if (/\n[ \t]*$/.test(inserted)) return 'line';
   // The editor's auto-closing turns "(" into "()" with the cursor between: the key was the opener.
-  if (AUTO_CLOSED.has(inserted))
-    return inserted[0] === '(' || inserted[0] === '[' || inserted[0] === '{' ? 'open' : 'punct';
+  if (AUTO_CLOSED.has(inserted)) return '([{'.includes(inserted[0]!) ? 'open' : 'punct';
   const c = inserted[inserted.length - 1]!;
-  if (atLineEnd && FINISHES_LINE.test(c)) return 'lineDone';
   if (/[\w$]/.test(c)) return 'word';
   if (c === ' ' || c === '\t') return 'space';
   if (c === '(' || c === '[' || c === '{') return 'open';
@@ -99,8 +85,6 @@ export class AdaptiveDebounce {
   private readonly gaps = new Map<KeyClass, Ring>();
   private readonly all: Ring;
   private lastKey: { at: number; cls: KeyClass } | undefined;
-  /** A line-finishing key followed by Enter: its gap runs on to the key after the newline. */
-  private finishedAt: number | undefined;
   private latency: number;
   private measured = 0;
   private readonly memo = new Map<KeyClass, number>();
@@ -112,25 +96,15 @@ export class AdaptiveDebounce {
     this.latency = this.opts.initialLatencyMs;
   }
 
-  /**
-   * A keystroke at `now`: records the gap that followed the previous one. `atLineEnd`: nothing but
-   * whitespace follows the edit on its line.
-   */
-  noteKey(now: number, inserted: string, atLineEnd = false): void {
-    const cls = classifyEdit(inserted, atLineEnd);
+  /** A keystroke at `now`: records the gap that followed the previous one. */
+  noteKey(now: number, inserted: string): void {
     if (this.lastKey) {
       const gap = Math.min(MAX_GAP_MS, Math.max(0, now - this.lastKey.at));
-      // Enter after a finished line: that gap is recorded at the next key, up to it.
-      if (this.lastKey.cls === 'lineDone' && cls === 'line') this.finishedAt = this.lastKey.at;
-      else this.gaps.get(this.lastKey.cls)!.push(gap);
-      if (this.finishedAt !== undefined && this.lastKey.cls === 'line') {
-        this.gaps.get('lineDone')!.push(Math.min(MAX_GAP_MS, Math.max(0, now - this.finishedAt)));
-        this.finishedAt = undefined;
-      }
+      this.gaps.get(this.lastKey.cls)!.push(gap);
       this.all.push(gap);
       this.memo.clear();
     }
-    this.lastKey = { at: now, cls };
+    this.lastKey = { at: now, cls: classifyEdit(inserted) };
   }
 
   /** Time from sending a request to its usable answer (ms). */

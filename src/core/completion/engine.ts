@@ -123,12 +123,9 @@ export class CompletionEngine {
     this.log = opts.logger ?? silentLogger;
   }
 
-  /**
-   * Every edit in the active editor: the typing rhythm the debounce learns from. `atLineEnd`:
-   * nothing but whitespace follows the edit on its line (a finished line is its own class).
-   */
-  noteEdit(inserted: string, atLineEnd = false): void {
-    this.debounce.noteKey(this.opts.clock.now(), inserted, atLineEnd);
+  /** Every edit in the active editor: the typing rhythm the debounce learns from. */
+  noteEdit(inserted: string): void {
+    this.debounce.noteKey(this.opts.clock.now(), inserted);
   }
 
   /**

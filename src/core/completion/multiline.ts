@@ -1,7 +1,6 @@
 // Whether a suggestion may span several lines: where a whole block is expected (an empty block, or
-// a new line after a signature), on a new line that is still blank, and at the end of a finished
-// line (after `;`, `,` or a closer: the answer starts on the next line, as on a blank one); one line
-// mid-expression, mid-line, in a line comment. Extra lines are output tokens paid for; where the
+// a new line after a signature) and on a new line that is still blank; one line mid-expression, at
+// the end of a written line, in a line comment. Extra lines are output tokens paid for; where the
 // next lines are already written, post-processing stops where they resume (postprocess.ts).
 //
 // Anchors:
@@ -15,9 +14,6 @@
 //   language: the inline bench's typed trace pauses there most, and a right answer of several
 //   lines there saved a quarter of the requests (BENCHMARKS.md, "Workspace replay").
 //   https://github.com/continuedev/continue/blob/main/core/autocomplete/classification/shouldCompleteMultiline.ts
-
-/** The last character of a finished line (`{` opens a block: atEmptyBlock decides that one). */
-export const FINISHES_LINE = /[;,{})\]]$/;
 
 /** Closers only (and one trailing `:{;,`) after the cursor: Copilot's isValidMiddleOfTheLinePosition. */
 export const CLOSERS_ONLY = /^\s*[)>}\]"'`]*\s*[:{;,]?\s*$/;
@@ -88,12 +84,7 @@ export function wantsMultiline(prefix: string, suffix: string): boolean {
   const lineSuffix = suffix.split('\n', 1)[0]!;
   if (!CLOSERS_ONLY.test(lineSuffix)) return false;
   if (LINE_COMMENT.test(linePrefix)) return false;
-  // A blank new line (Copilot in TypeScript, Continue everywhere): the next statements. The end of
-  // a finished line is the same place one Enter earlier (Continue: multi-line there too).
-  if (lineSuffix.trim() === '') {
-    if (linePrefix.trim() === '') return true;
-    const code = linePrefix.replace(/\s*\/\/.*$/, '').trimEnd();
-    if (FINISHES_LINE.test(code) && !code.endsWith('{')) return true;
-  }
+  // A blank new line (Copilot in TypeScript, Continue everywhere): the next statements.
+  if (linePrefix.trim() === '' && lineSuffix.trim() === '') return true;
   return atEmptyBlock(prefix, suffix);
 }

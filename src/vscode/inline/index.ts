@@ -32,19 +32,6 @@ function once(seen: Set<number>, id: number): boolean {
   return true;
 }
 
-/**
- * Whether only whitespace follows an edit on its line (the debounce treats a key that finishes a
- * line apart). A change's range is in the document before the edit; one change is a key.
- */
-function endsItsLine(doc: vscode.TextDocument, change: vscode.TextDocumentContentChangeEvent): boolean {
-  const text = change.text;
-  const nl = text.lastIndexOf('\n');
-  const line = change.range.start.line + (text.match(/\n/g)?.length ?? 0);
-  const col = nl < 0 ? change.range.start.character + text.length : text.length - nl - 1;
-  if (line >= doc.lineCount) return false;
-  return doc.lineAt(line).text.slice(col).trim() === '';
-}
-
 /** Suggestions shown and accepted, per local day and model (empty before activation). */
 export function inlineStats(): InlineStats {
   return statsStore?.snapshot() ?? {};
@@ -200,7 +187,7 @@ export function activateInline(ctx: FeatureContext): void {
     // Typing rhythm for the adaptive debounce (timing only: no text leaves here).
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== vscode.window.activeTextEditor?.document) return;
-      for (const change of e.contentChanges) engine.noteEdit(change.text, endsItsLine(e.document, change));
+      for (const change of e.contentChanges) engine.noteEdit(change.text);
     }),
     ctx.onDidAppendLedger(() => void recheckCap()),
     ctx.onDidChangeConfig(() => {
