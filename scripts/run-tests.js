@@ -20,5 +20,33 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ') || 'out/test/**/*.test.js'} (did compile:tests run?)`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Build outputs that host files rebuild when stale (a lone run after a source edit) are made once
+// here, before two files can run at once: otherwise both would rewrite dist/ while the other's VS
+// Code loads it. Same order as `npm test`: the .vsix (a production bundle), then the dev bundle.
+const hostFiles = files.filter((f) => f.startsWith(path.join('out', 'test', 'host') + path.sep));
+try {
+  if (hostFiles.some((f) => path.basename(f) === 'vsix.test.js')) {
+    const { built } = require(path.resolve('out/test/host/vsix.js')).ensureVsix();
+    if (built) spawnSync(process.execPath, ['esbuild.js'], { stdio: 'inherit' });
+  }
+  if (hostFiles.length > 0) require(path.resolve('out/test/host/fixtures.js')).ensureExtensionBuilt();
+} catch (err) {
+  // The host files meet the same error and report it as failures; the other files still run.
+  console.error(`[run-tests] could not build before the host tests: ${err instanceof Error ? err.message : err}`);
+}
+
+// Two files at a time: a real-VS-Code file mostly waits (model server latency, UI polling), and
+// every file has its own ports, temp dirs and code-server (test/host/codeServer.ts), so two share
+// the machine safely; node's default here would be CPUs - 1 (1 on a 2-CPU runner). Each file's
+// report still prints whole, in file order. TIERED_TEST_CONCURRENCY=1 runs them one by one.
+const concurrency = Number(process.env.TIERED_TEST_CONCURRENCY ?? 2);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`TIERED_TEST_CONCURRENCY must be a whole number >= 1, not ${process.env.TIERED_TEST_CONCURRENCY}`);
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);
