@@ -35,18 +35,18 @@ try {
   console.error(`[run-tests] could not build before the host tests: ${err instanceof Error ? err.message : err}`);
 }
 
-// Two files at a time: a real-VS-Code file mostly waits (model server latency, UI polling), and
-// every file has its own ports, temp dirs and code-server (test/host/codeServer.ts), so two share
-// the machine safely; node's default here would be CPUs - 1 (1 on a 2-CPU runner). Each file's
-// report still prints whole, in file order. TIERED_TEST_CONCURRENCY=1 runs them one by one.
-const concurrency = Number(process.env.TIERED_TEST_CONCURRENCY ?? 2);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
-  console.error(`TIERED_TEST_CONCURRENCY must be a whole number >= 1, not ${process.env.TIERED_TEST_CONCURRENCY}`);
+// TIERED_TEST_CONCURRENCY=2 runs two files at a time: every file has its own ports, temp dirs and
+// code-server (test/host/codeServer.ts), so two can share the machine, and each file's report still
+// prints whole, in file order. Unset: node's default (CPUs - 1, so one at a time on a 2-CPU runner),
+// because on a shared 2-CPU machine two real-VS-Code files at once ran slower and crossed UI waits.
+const concurrency = process.env.TIERED_TEST_CONCURRENCY;
+if (concurrency !== undefined && !/^[1-9]\d*$/.test(concurrency)) {
+  console.error(`TIERED_TEST_CONCURRENCY must be a whole number >= 1, not ${concurrency}`);
   process.exit(1);
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--test', ...(concurrency ? [`--test-concurrency=${concurrency}`] : []), '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
