@@ -154,7 +154,7 @@ async function main() {
   if (opts.build) run(process.execPath, ['esbuild.js'], 'building the extension (node esbuild.js)');
   if (opts.build) ensureCompiled(opts.offline);
 
-  const { startCodeServer, freePort } = require(path.join(OUT, 'host', 'codeServer.js'));
+  const { startCodeServer } = require(path.join(OUT, 'host', 'codeServer.js'));
   const stops = [];
   let stopping = false;
   const stopAll = async (code) => {
@@ -201,9 +201,8 @@ async function main() {
     }
 
     const folder = opts.folder ?? demoWorkspace();
-    let port = opts.port;
-    if (!(port > 0) || !(await portFree(port))) port = await freePort();
-    if (opts.port > 0 && port !== opts.port) console.log(`port ${opts.port} is taken; using ${port}`);
+    // No port, or a taken one: code-server binds a free port itself (startCodeServer reads it back).
+    const port = opts.port > 0 && (await portFree(opts.port)) ? opts.port : undefined;
     const vscode = await startCodeServer({
       workspace: folder,
       extensionDevelopmentPath: ROOT,
@@ -211,6 +210,7 @@ async function main() {
       port,
       startTimeoutMs: 60000,
     });
+    if (opts.port > 0 && vscode.port !== opts.port) console.log(`port ${opts.port} is taken; using ${vscode.port}`);
     stops.push(() => vscode.stop());
     console.log('');
     console.log(`VS Code with Tiered from ${ROOT}`);

@@ -38,7 +38,7 @@ export interface CodeServerOptions {
   userSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string>;
-  /** Fixed port; default: a free one. */
+  /** Fixed port; default: one the OS picks when code-server binds (read back from its log). */
   port?: number;
   /** Keep the temporary folder after stop (for debugging). */
   keepTemp?: boolean;
@@ -202,14 +202,15 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     fs.symlinkSync(path.resolve(opts.extensionDevelopmentPath), link, 'dir');
   }
 
-  const port = opts.port ?? (await freePort());
-  const authority = `127.0.0.1:${port}`;
+  // Port 0 lets code-server's own listen() take a free port: a port probed free here and bound
+  // seconds later, once code-server has loaded, could meanwhile go to another test file's server or
+  // outgoing connection when test files run side by side.
   const logFile = path.join(tempRoot, 'code-server.log');
   const log = fs.openSync(logFile, 'a');
   const args = [
     CODE_SERVER_ENTRY,
     '--bind-addr',
-    authority,
+    `127.0.0.1:${opts.port ?? 0}`,
     '--auth',
     'none',
     '--disable-telemetry',
@@ -238,9 +239,39 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     exited = true;
   });
 
-  const url = `http://${authority}/`;
   let stopped = false;
-  const server: CodeServer = {
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    const pgid = child.pid;
+    killGroup(child, 'SIGTERM');
+    for (let i = 0; i < 50 && pgid !== undefined && groupAlive(pgid); i++) await sleep(100);
+    if (pgid !== undefined && groupAlive(pgid)) killGroup(child, 'SIGKILL');
+    for (let i = 0; i < 20 && pgid !== undefined && groupAlive(pgid); i++) await sleep(100);
+    live.delete(child);
+    if (!opts.keepTemp) fs.rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  let port = opts.port;
+  let ready = false;
+  while (!ready && Date.now() < deadline && !exited) {
+    // code-server logs "HTTP server listening on http://127.0.0.1:PORT/" once it has bound.
+    port ??= Number(/HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(readLog())?.[1]) || undefined;
+    ready = port !== undefined && (await httpStatus(`http://127.0.0.1:${port}/healthz`)) === 200;
+    if (!ready) await sleep(150);
+  }
+  if (!ready || port === undefined) {
+    const tail = readLog().split('\n').slice(-30).join('\n');
+    await stop();
+    const where = port === undefined ? 'before binding a port' : `on http://127.0.0.1:${port}/`;
+    throw new Error(`code-server did not become ready ${where} (${exited ? 'it exited' : 'timeout'}):\n${tail}`);
+  }
+
+  const authority = `127.0.0.1:${port}`;
+  const url = `http://${authority}/`;
+  return {
     url,
     port,
     pid: child.pid ?? -1,
@@ -250,26 +281,6 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     extensionsDir,
     logFile,
     workbenchUrl: (folder = opts.workspace) => `${url}?folder=${encodeURIComponent(folder)}`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      const pgid = child.pid;
-      killGroup(child, 'SIGTERM');
-      for (let i = 0; i < 50 && pgid !== undefined && groupAlive(pgid); i++) await sleep(100);
-      if (pgid !== undefined && groupAlive(pgid)) killGroup(child, 'SIGKILL');
-      for (let i = 0; i < 20 && pgid !== undefined && groupAlive(pgid); i++) await sleep(100);
-      live.delete(child);
-      if (!opts.keepTemp) fs.rmSync(tempRoot, { recursive: true, force: true, maxRetries: 3 });
-    },
+    stop,
   };
-
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
-  while (Date.now() < deadline) {
-    if (exited) break;
-    if ((await httpStatus(`${url}healthz`)) === 200) return server;
-    await sleep(150);
-  }
-  const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
-  await server.stop();
-  throw new Error(`code-server did not become ready on ${url} (${exited ? 'it exited' : 'timeout'}):\n${tail}`);
 }
