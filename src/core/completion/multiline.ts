@@ -12,7 +12,7 @@
 // - Continue: multi-line everywhere except mid-line, in a single-line comment and when the suggest
 //   widget is open (language hooks may narrow it). We take the blank new line from both in every
 //   language: the inline bench's typed trace pauses there most, and a right answer of several
-//   lines there saved a quarter of the requests (BENCHMARKS.md, "Workspace replay").
+//   lines there saved 16-24 % of the requests (BENCHMARKS.md, "Workspace replay").
 //   https://github.com/continuedev/continue/blob/main/core/autocomplete/classification/shouldCompleteMultiline.ts
 
 /** Closers only (and one trailing `:{;,`) after the cursor: Copilot's isValidMiddleOfTheLinePosition. */
