@@ -68,6 +68,14 @@ function startsAName(text: string, word: string, end = text.length): boolean {
   return false;
 }
 
+/**
+ * The last key turned the word before the cursor from the start of a name the document has into the
+ * start of none ("ReserveResul" → "ReserveResulp"): a typo, which ghost text cannot mend (it only
+ * inserts), or the first letter of a new name past everything the document knows, where a model can
+ * only guess. In the benchmark's edit trace 7 of Tiered's 10 aborted requests were sent in the pause
+ * after a typo. Only that one key is skipped: at the next, the word's start is unknown already and
+ * the request goes.
+ */
 export function leftKnownNames(prefix: string, suffix: string): boolean {
   if (isWordChar(suffix[0])) return false;
   const word = /[A-Za-z_$][\w$]*$/.exec(prefix.slice(-80))?.[0];
