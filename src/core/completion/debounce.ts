@@ -5,7 +5,8 @@
 
 export type KeyClass = 'word' | 'space' | 'open' | 'punct' | 'line' | 'delete';
 
-const AUTO_CLOSED = new Set(['()', '[]', '{}', '""', "''", '``']);
+/** Bracket pairs the editor auto-closes (a quote pair ends in a quote: 'punct' either way). */
+const AUTO_CLOSED = new Set(['()', '[]', '{}']);
 
 const CLASSES: KeyClass[] = ['word', 'space', 'open', 'punct', 'line', 'delete'];
 
@@ -14,7 +15,7 @@ export function classifyEdit(inserted: string): KeyClass {
   if (!inserted) return 'delete';
   if (/\n[ \t]*$/.test(inserted)) return 'line';
   // The editor's auto-closing turns "(" into "()" with the cursor between: the key was the opener.
-  if (AUTO_CLOSED.has(inserted)) return '([{'.includes(inserted[0]!) ? 'open' : 'punct';
+  if (AUTO_CLOSED.has(inserted)) return 'open';
   const c = inserted[inserted.length - 1]!;
   if (/[\w$]/.test(c)) return 'word';
   if (c === ' ' || c === '\t') return 'space';
