@@ -3,27 +3,7 @@
 // declaration as its ImportDefinitionsService reads them. Paths are relative to
 // https://github.com/continuedev/continue/blob/main/.
 import type { ContinueMaterial } from './continue';
-import type { Workspace } from './workspace';
-
-/**
- * The declaration's whole range (the same rule as workspace.ts `span`): VS Code's definition
- * provider gives the declaration's targetRange, which Continue reads whole
- * (core/autocomplete/context/ImportDefinitionsService.ts readRangeInFile;
- * extensions/vscode/src/autocomplete/lsp.ts executeGotoProvider keeps `targetRange`).
- */
-export function declarationRange(lines: string[], at: number): string {
-  const first = lines[at]!;
-  const indent = /^\s*/.exec(first)![0].length;
-  const opens = /[{([]\s*$|=\s*$|=>\s*$/.test(first) || /\{[^}]*$/.test(first);
-  if (!opens) return first;
-  for (let i = at + 1; i < lines.length && i < at + 400; i++) {
-    const l = lines[i]!;
-    if (l.trim() === '') continue;
-    const ind = /^\s*/.exec(l)![0].length;
-    if (ind <= indent) return lines.slice(at, /^[}\])]/.test(l.trim()) ? i + 1 : i).join('\n');
-  }
-  return first;
-}
+import { span, type Workspace } from './workspace';
 
 export function continueMaterial(ws: Workspace): ContinueMaterial {
   // Open tabs in the bench's order (imported files first) stand for the editor's viewing order,
@@ -34,7 +14,10 @@ export function continueMaterial(ws: Workspace): ContinueMaterial {
   for (const [name, decls] of ws.imports)
     imports.set(
       name,
-      decls.map((d) => ({ path: d.path, contents: declarationRange(lines.get(d.path)!, d.line - 1) })),
+      // The declaration's whole range (workspace.ts span): VS Code's definition provider gives its
+      // targetRange, which Continue reads whole (core/autocomplete/context/ImportDefinitionsService.ts
+      // readRangeInFile; extensions/vscode/src/autocomplete/lsp.ts executeGotoProvider).
+      decls.map((d) => ({ path: d.path, contents: span(lines.get(d.path)!, d.line - 1).join('\n') })),
     );
   return { openFiles, imports };
 }

@@ -72,7 +72,7 @@ const METHOD =
 const NOT_METHODS = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'constructor', 'function', 'super']);
 
 /** The declaration's whole range: to the line that closes it at its own indent (or its own line). */
-function span(lines: string[], at: number): string[] {
+export function span(lines: string[], at: number): string[] {
   const first = lines[at]!;
   const indent = /^\s*/.exec(first)![0].length;
   const opens = /[{([]\s*$|=\s*$|=>\s*$/.test(first) || /\{[^}]*$/.test(first);
