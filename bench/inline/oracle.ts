@@ -67,19 +67,7 @@ export function makeOracle(file: string, opts: OracleOptions): (req: ScriptReque
     return file.slice(from, end);
   };
 
-  return (req) => {
-    let prefix: string;
-    let hole = false;
-    if (req.fim) prefix = req.fim.prefix;
-    else {
-      const user = req.messages.filter((m) => m.role === 'user').pop()?.text ?? '';
-      // Continue's hole-filler prompt (continue.ts) marks the cursor with {{FILL_HERE}}.
-      const filler = holeFillerPrefix(user);
-      hole = filler !== undefined;
-      prefix = filler ?? user.slice(0, Math.max(0, user.indexOf(CURSOR_MARK)));
-    }
-    // Asked to answer inside <COMPLETION>…</COMPLETION> (the template's examples), a model closes the tag.
-    const close = (answer: string): string => (hole ? `${answer}</COMPLETION>` : answer);
+  const answerAfter = (prefix: string, req: ScriptRequest): string => {
     const key = prefix.slice(-KEY_CHARS);
     const next = rng(hash(key, opts.seed));
     let at = key.length === KEY_CHARS ? file.indexOf(key, Math.max(0, opts.near() - 4 * KEY_CHARS)) : -1;
@@ -89,19 +77,29 @@ export function makeOracle(file: string, opts: OracleOptions): (req: ScriptReque
       const from = lineEnds[Math.floor(next() * lineEnds.length)]! + 1;
       return upToLines(from, 1 + Math.floor(next() * 2)).trimStart();
     };
-    if (at < 0) return close(elsewhere()); // a typo the file does not have
+    if (at < 0) return elsewhere(); // a typo the file does not have
     const cursor = at + key.length;
     const truth = upToLines(cursor, 1 + Math.floor(next() * 4));
     const fully = next() < opts.fullyRight;
     const right = fully ? truth.length : Math.floor(next() * Math.min(truth.length, 40));
     const answer = fully ? truth : truth.slice(0, right) + elsewhere();
-    if (!opts.crossFile) return close(answer);
+    if (!opts.crossFile) return answer;
     const uses = crossFileUses(truth, opts.crossFile);
     const missing = uses.find((u) => !opts.crossFile!.get(u.name)!.decls.some((decl) => req.prompt.includes(decl)));
     opts.onAnswer?.(req, uses.length > 0, uses.length > 0 && !missing);
     // Without the definition in the prompt the model guesses the name where the truth uses it.
-    if (!missing || missing.at >= right) return close(answer);
+    if (!missing || missing.at >= right) return answer;
     const rest = fully ? truth.slice(missing.at + missing.name.length) : '';
-    return close(truth.slice(0, missing.at) + wrongName(missing.name, opts.seed) + rest);
+    return truth.slice(0, missing.at) + wrongName(missing.name, opts.seed) + rest;
+  };
+
+  return (req) => {
+    if (req.fim) return answerAfter(req.fim.prefix, req);
+    const user = req.messages.filter((m) => m.role === 'user').pop()?.text ?? '';
+    // Continue's hole-filler prompt (continue.ts) marks the cursor with {{FILL_HERE}}; asked to
+    // answer inside <COMPLETION>…</COMPLETION> (the template's examples), a model closes the tag.
+    const filler = holeFillerPrefix(user);
+    if (filler !== undefined) return `${answerAfter(filler, req)}</COMPLETION>`;
+    return answerAfter(user.slice(0, Math.max(0, user.indexOf(CURSOR_MARK))), req);
   };
 }
