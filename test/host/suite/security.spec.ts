@@ -152,8 +152,9 @@ describe('Security in a real VS Code', function () {
       before = now;
     }
     assert.ok(before > 0, 'no inline call in the ledger');
-    // A record carries the time its call started: an app.ts call still in flight on a loaded
-    // machine lands after the settling above but started before the excluded file was opened.
+    // A record carries the time its call started. The settling above lets the request accepting
+    // starts in app.ts begin before this moment; one still in flight on a loaded machine lands
+    // after the settling but started before the excluded file was opened, so it is not counted.
     const openedAt = Date.now();
     const excluded = await tryInline(await open('secrets/creds.ts'), 3000);
     assert.equal(excluded, 'const token = ', 'a suggestion appeared in an excluded file');
