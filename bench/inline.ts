@@ -3,6 +3,8 @@
 //   npm run bench:inline -- --file PATH [--seed N] [--ttft MS] [--tps N] [--keys N] [--chat]
 //   npm run bench:inline -- --workspace DIR --file FILE [...]   (FILE relative to DIR)
 //   --edit-share F   share (0..1) of the keys spent retyping spans inside existing lines (default 0)
+//   --acceptance-in FILE / --acceptance-out FILE   start Tiered's acceptance model from a state
+//                    saved by an earlier run (a user with history) / save it at the end
 //
 // Workspace mode types FILE of a multi-file project with the other files open: an emulated
 // gatherer (bench/inline/workspace.ts) gives the engine open tabs, definitions and recent edits;
@@ -17,10 +19,11 @@
 // answers with the file's own continuation, right for a while and then wrong. Prints the figures
 // per policy, Tiered's ratios against each, and, as the LAST line, one JSON object with all of it.
 import { ollamaModel } from '../test/support/models';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import {
+  AcceptanceModel,
   AskGate,
   buildInlineRequest,
   DEFAULT_CONTEXT_TOKENS,
@@ -56,6 +59,10 @@ interface Args {
   priceAs: string;
   contextTokens: number;
   acceptThreshold: number;
+  /** Tiered's acceptance model starts from this saved state (AcceptanceState JSON). */
+  acceptanceIn?: string;
+  /** Tiered's acceptance model is saved here at the end. */
+  acceptanceOut?: string;
   /** The gatherer also returns the definitions of every imported name (as the VS Code gatherer); off: --no-import-definitions. */
   importDefinitions: boolean;
   seed: number;
@@ -106,6 +113,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--price-as') args.priceAs = v();
     else if (a === '--context-tokens') args.contextTokens = Math.round(num());
     else if (a === '--accept-threshold') args.acceptThreshold = Math.min(0.9, num());
+    else if (a === '--acceptance-in') args.acceptanceIn = v();
+    else if (a === '--acceptance-out') args.acceptanceOut = v();
     else if (a === '--import-definitions') args.importDefinitions = true;
     else if (a === '--no-import-definitions') args.importDefinitions = false;
     else if (a === '--seed') args.seed = num();
@@ -170,6 +179,8 @@ interface Summary {
   contextGatherP95Ms?: number | null;
   /** Requests the ask gate held back, per rule (Tiered in workspace mode). */
   gateBlocked?: Record<string, number>;
+  /** Outcomes Tiered's acceptance model has learned from, a loaded history included. */
+  acceptanceSeen?: number;
   engineMsPerRequestP50: number | null;
   engineMsPerRequestP99: number | null;
   engineMsPerCallP99: number | null;
@@ -400,7 +411,17 @@ async function main(): Promise<void> {
       holder.editor!.sdkSyncMs.set(req.requestId, cpuNow() - t0);
       return pending.then((res) => ({ text: stops ? stops.end() : res.text, model, usage: res.usage }));
     };
-    const gate = named.gate ? new AskGate({ now: () => Date.now(), threshold: () => args.acceptThreshold }) : undefined;
+    const gate = named.gate
+      ? new AskGate({
+          now: () => Date.now(),
+          threshold: () => args.acceptThreshold,
+          ...(args.acceptanceIn && name === 'tiered'
+            ? { model: AcceptanceModel.fromJSON(JSON.parse(readFileSync(args.acceptanceIn, 'utf8'))) }
+            : {}),
+        })
+      : undefined;
+    if (gate && args.acceptanceIn && name === 'tiered' && gate.model.seen === 0)
+      throw new Error(`--acceptance-in ${args.acceptanceIn} holds no acceptance model state`);
     if (gate) gates.set(name, gate);
     const editor: ReplayEditor = new ReplayEditor(
       source,
@@ -470,6 +491,10 @@ async function main(): Promise<void> {
     }
     const gate = gates.get(name);
     if (gate) results[name].gateBlocked = { ...gate.blocked };
+    if (gate && name === 'tiered') {
+      results[name].acceptanceSeen = gate.model.seen;
+      if (args.acceptanceOut) writeFileSync(args.acceptanceOut, JSON.stringify(gate.model.toJSON()) + '\n');
+    }
   }
   await server.close();
   const isolated = await isolatedEngineMs(recorded);
@@ -563,7 +588,10 @@ async function main(): Promise<void> {
       `isolated p50/p99 ${t.isolatedEngineMsPerRequestP50}/${t.isolatedEngineMsPerRequestP99} ms ` +
       `(SDK call setup alone: p50 ${t.sdkSyncMsPerRequestP50} ms, excluded)`,
   );
-  if (t.gateBlocked) console.log(`tiered ask gate held back: ${JSON.stringify(t.gateBlocked)}`);
+  if (t.gateBlocked)
+    console.log(
+      `tiered ask gate held back: ${JSON.stringify(t.gateBlocked)}; acceptance model learned from ${t.acceptanceSeen ?? 0} outcomes`,
+    );
   if (targets) console.log(`targets: ${JSON.stringify(targets)}`);
   console.log(`wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(
@@ -579,7 +607,7 @@ async function main(): Promise<void> {
       editSegments: edits.length,
       editKeys,
       editsBeforeClosersOnly: beforeClosers,
-      ...(t.gateBlocked ? { gateBlocked: t.gateBlocked } : {}),
+      ...(t.gateBlocked ? { gateBlocked: t.gateBlocked, acceptanceSeen: t.acceptanceSeen } : {}),
       prompt: args.chat ? 'chat' : 'fim',
       pricedAs: args.priceAs,
       contextTokens: args.contextTokens,

@@ -179,6 +179,28 @@ describe('ask gate: learned acceptance under the threshold', () => {
     assert.deepEqual([g.shouldAsk(p), g.shouldAsk(p), g.shouldAsk(p), g.shouldAsk(p)], [false, false, true, false]);
   });
 
+  test('empty answers teach the model: a kind of place that keeps answering nothing is no longer asked', () => {
+    const now = { t: 0 };
+    const model = new AcceptanceModel({ warmup: 20 });
+    const g = gate(now, 0.15, model);
+    // Places like the end of an argument before its closers, each on a line of its own.
+    const empty = (i: number) => at(`${'\n'.repeat(i)}call(arg${i}|);\n`);
+    for (let i = 0; i < 150; i++) {
+      g.noteOutcome(empty(i), 'empty');
+      now.t += 10;
+    }
+    assert.equal(model.seen, 150, 'each empty answer was learned from');
+    assert.equal(g.shouldAsk(empty(500)), false);
+    assert.equal(g.blocked.unlikely, 1);
+    // An explicit request's empty answer says nothing about where the user wants suggestions.
+    const before = model.seen;
+    g.noteOutcome(at('x(|)\n', { explicit: true }), 'empty');
+    assert.equal(model.seen, before);
+    // A non-empty answer is learned when its suggestion is settled, not here.
+    g.noteOutcome(at('y(|)\n'), 'answered', 'a');
+    assert.equal(model.seen, before);
+  });
+
   test('places the user accepts stay asked', () => {
     const now = { t: 0 };
     const model = new AcceptanceModel({ warmup: 20 });

@@ -151,9 +151,18 @@ export class AskGate {
     return undefined;
   }
 
-  /** The engine reports each answered request: '' = the model had nothing to add here. */
+  /**
+   * The engine reports each answered request: '' = the model had nothing to add here. An empty
+   * answer to an automatic request also teaches the acceptance model "not accepted": it is the
+   * request the model exists to save, and it is never shown, so the shown/accepted feed alone would
+   * never learn from it.
+   */
   noteOutcome(input: CompletionInput, outcome: 'empty' | 'answered', text = ''): void {
-    const { lineSuffix, place } = lineParts(input);
+    const { linePrefix, lineSuffix, line, place } = lineParts(input);
+    if (outcome === 'empty' && input.explicit !== true) {
+      this.model.learn(this.features(input, linePrefix, lineSuffix, line), false);
+      this.opts.onLearn?.(this.model);
+    }
     this.places.delete(place);
     this.places.set(place, {
       suffixHash: hash(lineSuffix),
