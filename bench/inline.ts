@@ -420,6 +420,15 @@ async function main(): Promise<void> {
             : {}),
         })
       : undefined;
+    // Debug: every outcome the acceptance model learns from, one JSON line each (features, label).
+    if (gate && name === 'tiered' && process.env.BENCH_ACCEPTANCE_LOG) {
+      const log = process.env.BENCH_ACCEPTANCE_LOG;
+      const learn = gate.model.learn.bind(gate.model);
+      gate.model.learn = (x, accepted) => {
+        appendFileSync(log, JSON.stringify({ x, accepted }) + '\n');
+        learn(x, accepted);
+      };
+    }
     if (gate && args.acceptanceIn && name === 'tiered' && gate.model.seen === 0)
       throw new Error(`--acceptance-in ${args.acceptanceIn} holds no acceptance model state`);
     if (gate) gates.set(name, gate);

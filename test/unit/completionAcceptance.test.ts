@@ -64,10 +64,41 @@ describe('acceptance model', () => {
       { v: 2 },
       { v: 1, w: [1, 2], n: 3 },
       { v: 1, w: new Array(FEATURES).fill(NaN), n: 1 },
+      { v: 2, w: new Array(FEATURES).fill(0), g: new Array(FEATURES).fill(0), n: 1 },
+      { v: 2, w: new Array(FEATURES).fill(0), n: 1 },
     ]) {
       const fresh = AcceptanceModel.fromJSON(bad);
       assert.equal(fresh.seen, 0);
       assert.ok(Math.abs(fresh.predict(x) - 0.9) < 1e-9);
     }
+  });
+
+  test('a version-1 state (plain SGD) keeps its weights and learns on in smaller steps', () => {
+    const x = acceptanceFeatures(place());
+    const w = new Array<number>(FEATURES).fill(0);
+    w[0] = -1; // p = 0.27 at every place
+    const old = AcceptanceModel.fromJSON({ v: 1, w, n: 400 });
+    assert.equal(old.seen, 400);
+    assert.ok(Math.abs(old.predict(x) - 1 / (1 + Math.E)) < 1e-9);
+    const fresh = new AcceptanceModel();
+    const before = [old.predict(x), fresh.predict(x)];
+    old.learn(x, true);
+    fresh.learn(x, false);
+    const moved = [Math.abs(old.predict(x) - before[0]!), Math.abs(fresh.predict(x) - before[1]!)];
+    assert.ok(moved[0]! > 0 && moved[0]! < moved[1]! / 3, `a long history moves less: ${moved.join(' vs ')}`);
+    assert.equal(old.toJSON().v, 2);
+  });
+
+  test('learns a kind of place within tens of outcomes, not hundreds', () => {
+    // 30 outcomes at each of two kinds of place: plain SGD at 0.05 left both near the 0.9 prior.
+    const m = new AcceptanceModel();
+    const afterDot = acceptanceFeatures(place({ linePrefix: '  this.' }));
+    const blockStart = acceptanceFeatures(place({ linePrefix: '  ', blockStart: true }));
+    for (let i = 0; i < 30; i++) {
+      m.learn(afterDot, i % 10 === 0);
+      m.learn(blockStart, i % 10 !== 0);
+    }
+    assert.ok(m.predict(afterDot) < 0.3, `after "." (10 % accepted) p=${m.predict(afterDot)}`);
+    assert.ok(m.predict(blockStart) > 0.7, `block start (90 % accepted) p=${m.predict(blockStart)}`);
   });
 });

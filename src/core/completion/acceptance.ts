@@ -1,5 +1,9 @@
 // A small model of whether this user accepts a suggestion at a place, learned online from their own
-// shown/accepted history: logistic regression by SGD with L2 over a few features. It starts
+// shown/accepted history and the automatic requests that answered nothing: logistic regression over a
+// few features, by AdaGrad (a step per weight that shrinks as that weight's feature is seen) with L2.
+// Plain SGD at 0.05 needed hundreds of outcomes to leave its prior: over 118 outcomes logged by the
+// benchmark (bench/inline.ts, BENCH_ACCEPTANCE_LOG) its online log loss was 0.79, AdaGrad's at 0.5
+// 0.68 (BENCHMARKS.md, "Learned acceptance"). It starts
 // permissive (p ≈ 0.9 with no data) and never blocks during its first suggestions, so a new user is
 // never starved; serialisable as a few hundred bytes of JSON (the edge keeps it in globalState).
 //
@@ -82,28 +86,35 @@ export function features(f: PlaceFeatures): number[] {
 export interface AcceptanceOptions {
   /** Probability with no data (the bias starts at its log-odds). */
   prior: number;
-  /** Suggestions that must have been shown before the model may block anything. */
+  /** Outcomes that must have been learned before the model may block anything. */
   warmup: number;
+  /** AdaGrad's base step: a weight's step is this over the root of its summed squared gradients. */
   learningRate: number;
   /** L2 penalty on the weights (not the bias). */
   l2: number;
 }
 
-export const DEFAULT_ACCEPTANCE: AcceptanceOptions = { prior: 0.9, warmup: 40, learningRate: 0.05, l2: 1e-4 };
+export const DEFAULT_ACCEPTANCE: AcceptanceOptions = { prior: 0.9, warmup: 40, learningRate: 0.5, l2: 1e-4 };
 
 /** What globalState holds. */
 export interface AcceptanceState {
-  v: 1;
+  v: 2;
   /** Weights, rounded (x[0]'s is the bias). */
   w: number[];
-  /** Suggestions learned from. */
+  /** AdaGrad's summed squared gradients per weight (1 + …). */
+  g: number[];
+  /** Outcomes learned from. */
   n: number;
 }
+
+const finiteArray = (a: unknown, min: number): a is number[] =>
+  Array.isArray(a) && a.length === FEATURES && a.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= min);
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 export class AcceptanceModel {
   private w: number[];
+  private g: number[];
   private n = 0;
   readonly opts: AcceptanceOptions;
 
@@ -111,27 +122,32 @@ export class AcceptanceModel {
     this.opts = { ...DEFAULT_ACCEPTANCE, ...opts };
     this.w = new Array<number>(FEATURES).fill(0);
     this.w[0] = Math.log(this.opts.prior / (1 - this.opts.prior));
+    this.g = new Array<number>(FEATURES).fill(1);
     if (state) {
       this.w = state.w.slice();
+      this.g = state.g.slice();
       this.n = state.n;
     }
   }
 
-  /** A stored state, or a fresh model when it is missing or not this version's shape. */
+  /**
+   * A stored state, or a fresh model when it is missing or not a known shape. A version-1 state
+   * (plain SGD, no step sums) keeps its weights, with step sums as if each outcome had moved every
+   * weight a little, so the old weights are not swept away by the first large steps.
+   */
   static fromJSON(json: unknown, opts: Partial<AcceptanceOptions> = {}): AcceptanceModel {
-    const s = json as Partial<AcceptanceState> | undefined;
-    const ok =
-      s?.v === 1 &&
-      Array.isArray(s.w) &&
-      s.w.length === FEATURES &&
-      s.w.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-      typeof s.n === 'number' &&
-      s.n >= 0;
-    return new AcceptanceModel(opts, ok ? (s as AcceptanceState) : undefined);
+    const s = json as { v?: unknown; w?: unknown; g?: unknown; n?: unknown } | undefined;
+    if (!s || typeof s.n !== 'number' || !Number.isFinite(s.n) || s.n < 0 || !finiteArray(s.w, -Infinity))
+      return new AcceptanceModel(opts);
+    if (s.v === 2 && finiteArray(s.g, 1)) return new AcceptanceModel(opts, { v: 2, w: s.w, g: s.g, n: s.n });
+    if (s.v === 1)
+      return new AcceptanceModel(opts, { v: 2, w: s.w, g: new Array<number>(FEATURES).fill(1 + 0.1 * s.n), n: s.n });
+    return new AcceptanceModel(opts);
   }
 
   toJSON(): AcceptanceState {
-    return { v: 1, w: this.w.map((v) => Math.round(v * 1e4) / 1e4), n: this.n };
+    const r = (d: number) => (v: number) => Math.round(v * d) / d;
+    return { v: 2, w: this.w.map(r(1e4)), g: this.g.map(r(1e2)), n: this.n };
   }
 
   /** Suggestions learned from so far. */
@@ -151,13 +167,15 @@ export class AcceptanceModel {
     return sigmoid(z);
   }
 
-  /** One SGD step on the log loss. */
+  /** One AdaGrad step on the log loss. */
   learn(x: number[], accepted: boolean): void {
     const err = (accepted ? 1 : 0) - this.predict(x);
     const { learningRate: lr, l2 } = this.opts;
     for (let i = 0; i < FEATURES; i++) {
+      const grad = err * x[i]!;
+      this.g[i] = this.g[i]! + grad * grad;
       const decay = i === 0 ? 0 : l2 * this.w[i]!;
-      this.w[i] = this.w[i]! + lr * (err * x[i]! - decay);
+      this.w[i] = this.w[i]! + (lr / Math.sqrt(this.g[i]!)) * grad - decay;
     }
     this.n++;
   }
