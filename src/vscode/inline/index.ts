@@ -109,7 +109,8 @@ export function activateInline(ctx: FeatureContext): void {
   subs.push(context);
 
   // Ask only where an answer will be used (core/completion/gate.ts); its acceptance model learns
-  // from this user's shown/accepted suggestions and is kept in globalState.
+  // from this user's shown/accepted suggestions and from automatic requests that answered nothing,
+  // and is kept in globalState.
   const acceptance = new AcceptanceStore(ctx.extension.globalState);
   subs.push(acceptance);
   const gate = new AskGate({
