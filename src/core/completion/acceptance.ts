@@ -1,11 +1,10 @@
 // A small model of whether this user accepts a suggestion at a place, learned online from their own
 // shown/accepted history and the automatic requests that answered nothing: logistic regression over a
 // few features, by AdaGrad (a step per weight that shrinks as that weight's feature is seen) with L2.
-// Plain SGD at 0.05 needed hundreds of outcomes to leave its prior: over 118 outcomes logged by the
-// benchmark (bench/inline.ts, BENCH_ACCEPTANCE_LOG) its online log loss was 0.79, AdaGrad's at 0.5
-// 0.68 (BENCHMARKS.md, "Learned acceptance"). It starts
-// permissive (p ≈ 0.9 with no data) and never blocks during its first suggestions, so a new user is
-// never starved; serialisable as a few hundred bytes of JSON (the edge keeps it in globalState).
+// Plain SGD at 0.05 needed hundreds of outcomes to leave its prior: over 231 outcomes logged by the
+// benchmark (bench/data/acceptance) its online log loss was 0.730, AdaGrad's at 0.5 0.654
+// (BENCHMARKS.md, "Learned acceptance"). It starts permissive (p ≈ 0.9 with no data) and never
+// blocks during its first outcomes, so a new user is never starved; serialisable as a few hundred bytes of JSON (the edge keeps it in globalState).
 //
 // Anchor: GitHub Copilot scores each place before asking with a fixed, centrally trained model over
 // similar features (previous label, time since it, last character before the cursor, whitespace
