@@ -4,7 +4,8 @@
 // Plain SGD at 0.05 needed hundreds of outcomes to leave its prior: over 231 outcomes logged by the
 // benchmark (bench/data/acceptance) its online log loss was 0.730, AdaGrad's at 0.5 0.654
 // (BENCHMARKS.md, "Learned acceptance"). It starts permissive (p ≈ 0.9 with no data) and never
-// blocks during its first outcomes, so a new user is never starved; serialisable as a few hundred bytes of JSON (the edge keeps it in globalState).
+// blocks during its first outcomes, so a new user is never starved; serialisable as a few hundred
+// bytes of JSON (the edge keeps it in globalState).
 //
 // Anchor: GitHub Copilot scores each place before asking with a fixed, centrally trained model over
 // similar features (previous label, time since it, last character before the cursor, whitespace
