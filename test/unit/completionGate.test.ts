@@ -185,7 +185,9 @@ describe('ask gate: learned acceptance under the threshold', () => {
     const g = gate(now, 0.15, model);
     // Places like the end of an argument before its closers, each on a line of its own.
     const empty = (i: number) => at(`${'\n'.repeat(i)}call(arg${i}|);\n`);
+    g.noteOutcome(at('let a = |\n'), 'answered', '1;'); // the model answers elsewhere
     for (let i = 0; i < 150; i++) {
+      if (i % 9 === 0) g.noteOutcome(at(`${'\n'.repeat(i)}let b = |\n`), 'answered', '2;');
       g.noteOutcome(empty(i), 'empty');
       now.t += 10;
     }
@@ -199,6 +201,20 @@ describe('ask gate: learned acceptance under the threshold', () => {
     // A non-empty answer is learned when its suggestion is settled, not here.
     g.noteOutcome(at('y(|)\n'), 'answered', 'a');
     assert.equal(model.seen, before);
+  });
+
+  test('a model that answers nothing anywhere teaches nothing about places', () => {
+    const now = { t: 0 };
+    const model = new AcceptanceModel({ warmup: 20 });
+    const g = gate(now, 0.15, model);
+    const place = (i: number) => at(`${'\n'.repeat(i)}call(arg${i}|);\n`);
+    for (let i = 0; i < 150; i++) g.noteOutcome(place(i), 'empty');
+    assert.equal(model.seen, 0, 'every answer empty: the setup is at fault, not the places');
+    assert.equal(g.shouldAsk(place(500)), true);
+    // Once it answers somewhere, the next empty answers teach again; ten empty in a row stop it.
+    g.noteOutcome(at('let a = |\n'), 'answered', '1;');
+    for (let i = 0; i < 15; i++) g.noteOutcome(place(i), 'empty');
+    assert.equal(model.seen, 10);
   });
 
   test('places the user accepts stay asked', () => {

@@ -87,6 +87,9 @@ export function leftKnownNames(prefix: string, suffix: string): boolean {
   return known(word.slice(0, -1)) && !known(word);
 }
 
+/** Automatic answers looked back on before an empty one may teach the acceptance model. */
+const RECENT_ANSWERS = 10;
+
 export class AskGate {
   readonly model: AcceptanceModel;
   /** Requests each rule saved (for the benchmark and the log). */
@@ -96,6 +99,8 @@ export class AskGate {
   private readonly pending = new Map<number, Pending>();
   private lastAcceptAt: number | undefined;
   private unlikelySeen = 0;
+  /** Whether each of the last automatic answers had text (oldest first). */
+  private readonly recentAnswers: boolean[] = [];
 
   constructor(private readonly opts: AskGateOptions) {
     this.model = opts.model ?? new AcceptanceModel();
@@ -155,13 +160,20 @@ export class AskGate {
    * The engine reports each answered request: '' = the model had nothing to add here. An empty
    * answer to an automatic request also teaches the acceptance model "not accepted": it is the
    * request the model exists to save, and it is never shown, so the shown/accepted feed alone would
-   * never learn from it.
+   * never learn from it. Only while the model also answers elsewhere: when none of the last
+   * RECENT_ANSWERS automatic answers had text (a model or server that answers nothing, a broken
+   * template), the fault is not the place, and learning it would keep suggestions away long after
+   * the setup is mended.
    */
   noteOutcome(input: CompletionInput, outcome: 'empty' | 'answered', text = ''): void {
     const { linePrefix, lineSuffix, line, place } = lineParts(input);
-    if (outcome === 'empty' && input.explicit !== true) {
-      this.model.learn(this.features(input, linePrefix, lineSuffix, line), false);
-      this.opts.onLearn?.(this.model);
+    if (input.explicit !== true) {
+      if (outcome === 'empty' && this.recentAnswers.includes(true)) {
+        this.model.learn(this.features(input, linePrefix, lineSuffix, line), false);
+        this.opts.onLearn?.(this.model);
+      }
+      this.recentAnswers.push(outcome === 'answered');
+      if (this.recentAnswers.length > RECENT_ANSWERS) this.recentAnswers.shift();
     }
     this.places.delete(place);
     this.places.set(place, {
