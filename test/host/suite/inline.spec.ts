@@ -9,6 +9,7 @@ const INLINE_REPLY = 'computeAnswer(42);';
 
 interface InlineApi {
   statusBar: { text: string; tooltip: string };
+  context: { extension: vscode.ExtensionContext };
 }
 
 const folder = (): vscode.Uri => {
@@ -56,6 +57,22 @@ describe('Inline completions in a real VS Code', () => {
     const line = await suggestAndAccept(editor, 8000);
     assert.equal(line, `const result = ${INLINE_REPLY}`);
   });
+
+  it('the accepted suggestion is learned and the acceptance model is kept in globalState', async () => {
+    // src/vscode/inline/acceptanceStore.ts writes at most every 5 s.
+    const state = api.context.extension.globalState;
+    const deadline = Date.now() + 12_000;
+    let stored: { v?: number; n?: number; w?: number[] } | undefined;
+    while (Date.now() < deadline) {
+      stored = state.get('tiered.inlineAcceptance');
+      if ((stored?.n ?? 0) >= 1) break;
+      await sleep(250);
+    }
+    assert.equal(stored?.v, 2, `no acceptance model in globalState: ${JSON.stringify(stored)}`);
+    assert.ok((stored?.n ?? 0) >= 1, `nothing learned: ${JSON.stringify(stored)}`);
+    assert.ok(stored?.w?.every(Number.isFinite));
+    assert.ok(!JSON.stringify(stored).includes('computeAnswer'), 'the stored model holds no text');
+  }).timeout(20_000);
 
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
