@@ -101,4 +101,17 @@ describe('acceptance model', () => {
     assert.ok(m.predict(afterDot) < 0.3, `after "." (10 % accepted) p=${m.predict(afterDot)}`);
     assert.ok(m.predict(blockStart) > 0.7, `block start (90 % accepted) p=${m.predict(blockStart)}`);
   });
+
+  test('reset forgets everything: the prior again, cold, in the same object the gate holds', () => {
+    const m = new AcceptanceModel({ warmup: 10 });
+    const x = acceptanceFeatures(place());
+    for (let i = 0; i < 50; i++) m.learn(x, false);
+    assert.ok(m.warm && m.predict(x) < 0.2);
+    m.reset();
+    assert.equal(m.seen, 0);
+    assert.equal(m.warm, false);
+    assert.ok(Math.abs(m.predict(x) - 0.9) < 1e-9);
+    m.learn(x, false);
+    assert.ok(m.predict(x) < 0.9 - 0.1, 'learns with fresh (large) steps again');
+  });
 });

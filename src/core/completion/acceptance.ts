@@ -120,9 +120,9 @@ export class AcceptanceModel {
 
   constructor(opts: Partial<AcceptanceOptions> = {}, state?: AcceptanceState) {
     this.opts = { ...DEFAULT_ACCEPTANCE, ...opts };
-    this.w = new Array<number>(FEATURES).fill(0);
-    this.w[0] = Math.log(this.opts.prior / (1 - this.opts.prior));
-    this.g = new Array<number>(FEATURES).fill(1);
+    this.w = [];
+    this.g = [];
+    this.reset();
     if (state) {
       this.w = state.w.slice();
       this.g = state.g.slice();
@@ -150,7 +150,15 @@ export class AcceptanceModel {
     return { v: 2, w: this.w.map(r(1e4)), g: this.g.map(r(1e2)), n: this.n };
   }
 
-  /** Suggestions learned from so far. */
+  /** Forgets everything learned: back to the prior, cold again. */
+  reset(): void {
+    this.w = new Array<number>(FEATURES).fill(0);
+    this.w[0] = Math.log(this.opts.prior / (1 - this.opts.prior));
+    this.g = new Array<number>(FEATURES).fill(1);
+    this.n = 0;
+  }
+
+  /** Outcomes learned from so far (shown suggestions and empty answers). */
   get seen(): number {
     return this.n;
   }

@@ -24,6 +24,15 @@ export class AcceptanceStore {
     }, WRITE_EVERY_MS);
   }
 
+  /** Forgets what was learned (Tiered: Forget Learned Inline Acceptance) and saves that now. */
+  forget(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.model.reset();
+    this.flush();
+    return this.writing;
+  }
+
   private flush(): void {
     const copy = this.model.toJSON();
     // Serialised so a slow write never lands after a newer one.

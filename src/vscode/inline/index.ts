@@ -20,6 +20,7 @@ import { InlineStatsStore, type InlineStats } from './stats';
 
 export const PAUSE_COMMAND = 'tiered.pauseInline';
 export const RESUME_COMMAND = 'tiered.resumeInline';
+export const FORGET_ACCEPTANCE_COMMAND = 'tiered.forgetInlineAcceptance';
 const NOTE_KEY = 'inline';
 
 let statsStore: InlineStatsStore | undefined;
@@ -185,6 +186,13 @@ export function activateInline(ctx: FeatureContext): void {
     }),
     vscode.commands.registerCommand(PAUSE_COMMAND, () => pickPause(pause)),
     vscode.commands.registerCommand(RESUME_COMMAND, () => pause.resume()),
+    vscode.commands.registerCommand(FORGET_ACCEPTANCE_COMMAND, async () => {
+      const learned = acceptance.model.seen;
+      await acceptance.forget();
+      void vscode.window.showInformationMessage(
+        `Tiered forgot what it learned from ${learned} inline suggestion outcome${learned === 1 ? '' : 's'}: it asks everywhere again and learns anew.`,
+      );
+    }),
     // Typing rhythm for the adaptive debounce (timing only: no text leaves here).
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== vscode.window.activeTextEditor?.document) return;

@@ -58,7 +58,7 @@ describe('Inline completions in a real VS Code', () => {
     assert.equal(line, `const result = ${INLINE_REPLY}`);
   });
 
-  it('the accepted suggestion is learned and the acceptance model is kept in globalState', async () => {
+  it('the accepted suggestion is learned, kept in globalState, and forgotten on command', async () => {
     // src/vscode/inline/acceptanceStore.ts writes at most every 5 s.
     const state = api.context.extension.globalState;
     const deadline = Date.now() + 12_000;
@@ -72,6 +72,12 @@ describe('Inline completions in a real VS Code', () => {
     assert.ok((stored?.n ?? 0) >= 1, `nothing learned: ${JSON.stringify(stored)}`);
     assert.ok(stored?.w?.every(Number.isFinite));
     assert.ok(!JSON.stringify(stored).includes('computeAnswer'), 'the stored model holds no text');
+
+    // Tiered: Forget Learned Inline Acceptance saves a fresh model at once.
+    await vscode.commands.executeCommand('tiered.forgetInlineAcceptance');
+    const forgotten = state.get<{ v?: number; n?: number }>('tiered.inlineAcceptance');
+    assert.equal(forgotten?.v, 2);
+    assert.equal(forgotten?.n, 0, `not forgotten: ${JSON.stringify(forgotten)}`);
   }).timeout(20_000);
 
   it('an excluded file sends nothing (no ghost text)', async () => {
