@@ -6,7 +6,7 @@
 //
 //   node out/bench/acceptanceHistory.js --out STATE.json [--threshold 0.15] LOG.jsonl [LOG.jsonl…]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { AcceptanceModel, FEATURES } from '../src/core/completion/acceptance';
+import { AcceptanceModel, CHAR_CLASSES, FEATURES, REST_CLASSES } from '../src/core/completion/acceptance';
 
 interface Outcome {
   x: number[];
@@ -40,8 +40,11 @@ function load(path: string): Outcome[] {
     });
 }
 
-/** "c1 r1": one-hot positions of the character class (x[1..11]) and the rest-of-line class (x[12..14]). */
-const kind = (x: number[]): string => `c${x.slice(1, 12).indexOf(1)} r${x.slice(12, 15).indexOf(1)}`;
+/** "c1 r1": the one-hot character class and rest-of-line class (they follow the bias, acceptance.ts features). */
+const kind = (x: number[]): string => {
+  const rest = 1 + CHAR_CLASSES;
+  return `c${x.slice(1, rest).indexOf(1)} r${x.slice(rest, rest + REST_CLASSES).indexOf(1)}`;
+};
 
 function main(): void {
   const { out, threshold, logs } = parse(process.argv.slice(2));

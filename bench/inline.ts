@@ -411,26 +411,24 @@ async function main(): Promise<void> {
       holder.editor!.sdkSyncMs.set(req.requestId, cpuNow() - t0);
       return pending.then((res) => ({ text: stops ? stops.end() : res.text, model, usage: res.usage }));
     };
+    // Tiered's acceptance model: from --acceptance-in (a user with history) or new.
+    const history =
+      name === 'tiered' && args.acceptanceIn
+        ? AcceptanceModel.fromJSON(JSON.parse(readFileSync(args.acceptanceIn, 'utf8')))
+        : undefined;
+    if (history?.seen === 0) throw new Error(`--acceptance-in ${args.acceptanceIn} holds no acceptance model state`);
     const gate = named.gate
-      ? new AskGate({
-          now: () => Date.now(),
-          threshold: () => args.acceptThreshold,
-          ...(args.acceptanceIn && name === 'tiered'
-            ? { model: AcceptanceModel.fromJSON(JSON.parse(readFileSync(args.acceptanceIn, 'utf8'))) }
-            : {}),
-        })
+      ? new AskGate({ now: () => Date.now(), threshold: () => args.acceptThreshold, model: history })
       : undefined;
     // Debug: every outcome the acceptance model learns from, one JSON line each (features, label).
-    if (gate && name === 'tiered' && process.env.BENCH_ACCEPTANCE_LOG) {
-      const log = process.env.BENCH_ACCEPTANCE_LOG;
+    const log = process.env.BENCH_ACCEPTANCE_LOG;
+    if (gate && name === 'tiered' && log) {
       const learn = gate.model.learn.bind(gate.model);
       gate.model.learn = (x, accepted) => {
         appendFileSync(log, JSON.stringify({ x, accepted }) + '\n');
         learn(x, accepted);
       };
     }
-    if (gate && args.acceptanceIn && name === 'tiered' && gate.model.seen === 0)
-      throw new Error(`--acceptance-in ${args.acceptanceIn} holds no acceptance model state`);
     if (gate) gates.set(name, gate);
     const editor: ReplayEditor = new ReplayEditor(
       source,

@@ -27,8 +27,8 @@ export interface PlaceFeatures {
   blockStart: boolean;
 }
 
-const CHAR_CLASSES = 11;
-const REST_CLASSES = 3;
+export const CHAR_CLASSES = 11;
+export const REST_CLASSES = 3;
 const LANG_BUCKETS = 8;
 /** bias, char class, rest class, language, time, last outcome (2), line length, block start. */
 export const FEATURES = 1 + CHAR_CLASSES + REST_CLASSES + LANG_BUCKETS + 1 + 2 + 1 + 1;
@@ -113,21 +113,18 @@ const finiteArray = (a: unknown, min: number): a is number[] =>
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 export class AcceptanceModel {
-  private w: number[];
-  private g: number[];
+  private w: number[] = [];
+  private g: number[] = [];
   private n = 0;
   readonly opts: AcceptanceOptions;
 
   constructor(opts: Partial<AcceptanceOptions> = {}, state?: AcceptanceState) {
     this.opts = { ...DEFAULT_ACCEPTANCE, ...opts };
-    this.w = [];
-    this.g = [];
-    this.reset();
     if (state) {
       this.w = state.w.slice();
       this.g = state.g.slice();
       this.n = state.n;
-    }
+    } else this.reset();
   }
 
   /**

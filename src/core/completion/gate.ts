@@ -87,7 +87,7 @@ export function leftKnownNames(prefix: string, suffix: string): boolean {
   return known(word.slice(0, -1)) && !known(word);
 }
 
-/** Automatic answers looked back on before an empty one may teach the acceptance model. */
+/** Empty automatic answers in a row after which empty ones stop teaching the acceptance model. */
 const RECENT_ANSWERS = 10;
 
 export class AskGate {
@@ -99,8 +99,8 @@ export class AskGate {
   private readonly pending = new Map<number, Pending>();
   private lastAcceptAt: number | undefined;
   private unlikelySeen = 0;
-  /** Whether each of the last automatic answers had text (oldest first). */
-  private readonly recentAnswers: boolean[] = [];
+  /** Automatic answers in a row without text since the last one with text (none yet: no evidence). */
+  private emptyRun = RECENT_ANSWERS;
 
   constructor(private readonly opts: AskGateOptions) {
     this.model = opts.model ?? new AcceptanceModel();
@@ -168,12 +168,11 @@ export class AskGate {
   noteOutcome(input: CompletionInput, outcome: 'empty' | 'answered', text = ''): void {
     const { linePrefix, lineSuffix, line, place } = lineParts(input);
     if (input.explicit !== true) {
-      if (outcome === 'empty' && this.recentAnswers.includes(true)) {
+      if (outcome === 'answered') this.emptyRun = 0;
+      else if (this.emptyRun++ < RECENT_ANSWERS) {
         this.model.learn(this.features(input, linePrefix, lineSuffix, line), false);
         this.opts.onLearn?.(this.model);
       }
-      this.recentAnswers.push(outcome === 'answered');
-      if (this.recentAnswers.length > RECENT_ANSWERS) this.recentAnswers.shift();
     }
     this.places.delete(place);
     this.places.set(place, {
