@@ -1,6 +1,7 @@
 // Other tools' published inline-completion defaults, expressed as engine policies so the replay
 // runs them through the same prompt, streaming and post-processing code as Tiered.
 import { TIERED_POLICY, type ContextStrategy, type EnginePolicy } from '../src/core/completion';
+import { continueMultiline } from './inline/continue';
 
 export interface NamedPolicy {
   name: string;
@@ -38,8 +39,16 @@ export const POLICIES: NamedPolicy[] = [
       'caret window 307 prefix + ≤205 suffix tokens (cl100k), in 1,024 tokens: open tabs (≤5, trimmed), ' +
       'then shuffled definitions of imported names near the cursor; no stop sent (gpt-5 refuses it), cut on ' +
       'the client. Not emulated: root-path (tree-sitter) snippets, visited ranges (only other files), ' +
-      "its own stream filters and 375 ms processing cut, reasoning tokens; recently edited ranges and diff are off in Continue's source",
-    policy: { debounce: 350, cache: 'typedAlong', reuseInFlight: true, abortOn: 'supersede', whenBusy: 'replace' },
+      "its own stream filters and 375 ms processing cut, reasoning tokens; recently edited ranges and diff are off in Continue's source; " +
+      'several lines except mid-line and in a line comment (its shouldCompleteMultiline)',
+    policy: {
+      debounce: 350,
+      cache: 'typedAlong',
+      reuseInFlight: true,
+      abortOn: 'supersede',
+      whenBusy: 'replace',
+      multiline: continueMultiline,
+    },
   },
   {
     name: 'twinny',

@@ -13,6 +13,20 @@ export const CONTINUE_OPTIONS = {
   debounceDelay: 350,
 };
 
+/**
+ * core/autocomplete/classification/shouldCompleteMultiline.ts: several lines unless the cursor is
+ * mid-line (the suffix does not start with a newline) or its line is a single-line comment
+ * (TypeScript's `//`, core/autocomplete/constants/AutocompleteLanguageInfo.ts). Setting
+ * `multilineCompletions` to "auto" (the default) takes this path.
+ */
+export function continueMultiline(prefix: string, suffix: string): boolean {
+  if (!suffix.startsWith('\n') && suffix !== '') return false;
+  return !prefix
+    .slice(prefix.lastIndexOf('\n') + 1)
+    .trimStart()
+    .startsWith('//');
+}
+
 /** core/autocomplete/templating/filtering.ts TOKEN_BUFFER. */
 export const TOKEN_BUFFER = 10;
 /** core/autocomplete/templating/formatOpenedFilesContext.ts constants. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   caretWindow,
+  continueMultiline,
   continuePrompt,
   countTokens,
   FILL_HERE,
@@ -177,4 +178,13 @@ test('the oracle finds the cursor at {{FILL_HERE}} and closes </COMPLETION>; the
   const text = f.end();
   assert.equal(text, answer.slice(0, -'</COMPLETION>'.length));
   assert.equal(seen.join(''), text);
+});
+
+test("Continue's multi-line rule: several lines at a line end or a blank line, one mid-line or in a line comment", () => {
+  assert.equal(continueMultiline('  foo(', '\n  bar();\n'), true);
+  assert.equal(continueMultiline('  const x = 1;\n  ', '\n}\n'), true);
+  assert.equal(continueMultiline('  foo(', ');\n'), false, 'closers after the cursor are still mid-line for Continue');
+  assert.equal(continueMultiline('  // explain ', '\n'), false);
+  assert.equal(continueMultiline('  x = 1; // explain ', '\n'), true, 'only a line that starts as a comment');
+  assert.equal(continueMultiline('end', ''), true, 'the end of the file');
 });

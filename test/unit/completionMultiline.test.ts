@@ -10,7 +10,7 @@ import {
   postProcess,
   wantsMultiline,
 } from '../../src/core/completion';
-import type { CompletionInput, SourceRequest, SourceResult } from '../../src/core/completion';
+import type { CompletionInput, EnginePolicy, SourceRequest, SourceResult } from '../../src/core/completion';
 
 /** Splits `doc` at `|` into [prefix, suffix]. */
 const split = (doc: string): [string, string] => {
@@ -41,14 +41,20 @@ describe('multi-line decision', () => {
     assert.equal(multi('a();\n|'), true, 'at the end of the file');
   });
 
-  test('mid-expression, mid-line, in a line comment, at the end of a written line: one line', () => {
-    assert.equal(multi('const x = foo(|\n'), false, "a call's ( is not a block");
+  test('the end of a written line: multi-line (the answer may go on to the next lines)', () => {
+    assert.equal(multi('const x = foo(|\n'), true, "a call's arguments over several lines");
+    assert.equal(multi('function f() {\n  x();|\n}\n'), true, 'after a plain statement, on its line');
+    assert.equal(multi('  const a = {\n    b: 1,|\n  };\n'), true, 'after an entry, on its line');
+    assert.equal(multi('  const total = sum|'), true, 'a name at the end of the file');
+  });
+
+  test('mid-line, in a line comment: one line', () => {
     assert.equal(multi('const x = |a + b;\n'), false);
+    assert.equal(multi('foo(|x);\n'), false, 'code, not only closers, after the cursor');
     assert.equal(multi('// explain {|\n'), false);
     assert.equal(multi('  // explain\n  // more |'), false, 'a comment line');
-    assert.equal(multi('function f() {\n  x();|\n}\n'), false, 'after a plain statement, on its line');
-    assert.equal(multi('  const a = {\n    b: 1,|\n  };\n'), false, 'after an entry, on its line');
-    assert.equal(multi('label:|\n  next();\n'), false, 'a C label is not a block header');
+    assert.equal(multi('  # note|\n'), false, 'a hash comment');
+    assert.equal(multi('foo(a, |);\n'), false, 'closers after the cursor, not a block');
   });
 
   test('atEmptyBlock is also the acceptance feature', () => {
@@ -60,7 +66,11 @@ describe('multi-line decision', () => {
 });
 
 describe('the engine passes the decision to post-processing and the prompt', () => {
-  async function served(doc: string, answer: string): Promise<{ text?: string; req: SourceRequest }> {
+  async function served(
+    doc: string,
+    answer: string,
+    multiline?: EnginePolicy['multiline'],
+  ): Promise<{ text?: string; req: SourceRequest }> {
     const time = new VirtualTime(0);
     let req: SourceRequest | undefined;
     const engine = new CompletionEngine({
@@ -71,7 +81,7 @@ describe('the engine passes the decision to post-processing and the prompt', () 
       clock: time,
       timers: time,
       config: () => ({ prefixTokens: 1200, suffixTokens: 300, maxLines: 8 }),
-      policy: { debounce: 0 },
+      policy: { debounce: 0, ...(multiline ? { multiline } : {}) },
     });
     const [prefix, suffix] = split(doc);
     const input: CompletionInput = { docKey: 'd', prefix, suffix, offset: prefix.length, languageId: 'typescript' };
@@ -81,7 +91,7 @@ describe('the engine passes the decision to post-processing and the prompt', () 
     return { text: (await p)?.text, req: req! };
   }
 
-  test('an empty block or a blank new line keeps several lines; the end of a written line keeps one', async () => {
+  test('an empty block, a blank new line and the end of a written line keep several lines; mid-line keeps one', async () => {
     const body = 'const a = 1;\nreturn a;';
     const block = await served('function f() {\n  |\n}\n', body);
     assert.equal(block.text, body);
@@ -90,8 +100,23 @@ describe('the engine passes the decision to post-processing and the prompt', () 
     assert.equal(blank.text, body);
     assert.equal(blank.req.multiline, true);
     const line = await served('function f() {\n  x();|\n}\n', '\n  const a = 1;\n  return a;');
+    assert.equal(line.text, '\n  const a = 1;\n  return a;');
+    assert.equal(line.req.multiline, true);
+    const mid = await served('function f() {\n  x(|a);\n}\n', 'b, c\n  const a = 1;');
+    assert.equal(mid.text, 'b, c');
+    assert.equal(mid.req.multiline, false);
+  });
+
+  test("a policy's own rule replaces the engine's (the bench compares other tools' rules)", async () => {
+    const asked: string[] = [];
+    const never = (prefix: string): boolean => {
+      asked.push(prefix.slice(-6));
+      return false;
+    };
+    const line = await served('function f() {\n  x();|\n}\n', '\n  const a = 1;\n  return a;', never);
     assert.equal(line.text, '\n  const a = 1;');
     assert.equal(line.req.multiline, false);
+    assert.deepEqual(asked, ['  x();']);
   });
 });
 

@@ -319,7 +319,7 @@ export class CompletionEngine {
     let resolveEnded = (): void => {};
     const endedSignal = new Promise<void>((r) => (resolveEnded = r));
     // Several lines only where a whole block is expected (multiline.ts).
-    const multiline = wantsMultiline(input.prefix, input.suffix);
+    const multiline = (this.policy.multiline ?? wantsMultiline)(input.prefix, input.suffix);
     const f: Flight = {
       id: this.nextId++,
       input,

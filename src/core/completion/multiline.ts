@@ -1,7 +1,8 @@
-// Whether a suggestion may span several lines: where a whole block is expected (an empty block, or
-// a new line after a signature) and on a new line that is still blank; one line mid-expression, at
-// the end of a written line, in a line comment. Extra lines are output tokens paid for; where the
-// next lines are already written, post-processing stops where they resume (postprocess.ts).
+// Whether a suggestion may span several lines: wherever nothing follows the cursor on its line (a
+// blank new line, the end of a written line) and at an empty block; one line mid-line (code after
+// the cursor) and in a line comment. Extra lines are output tokens paid for; where the next lines
+// are already written, post-processing stops where they resume (postprocess.ts), and a block is
+// never left half written.
 //
 // Anchors:
 // - GitHub Copilot asks multi-line at the start of an empty block (isEmptyBlockStart, parsed per
@@ -12,7 +13,9 @@
 // - Continue: multi-line everywhere except mid-line, in a single-line comment and when the suggest
 //   widget is open (language hooks may narrow it). We take the blank new line from both in every
 //   language: the inline bench's typed trace pauses there most, and a right answer of several
-//   lines there saved 16-24 % of the requests (BENCHMARKS.md, "Workspace replay").
+//   lines there saved 16-24 % of the requests (BENCHMARKS.md, "Workspace replay"). The end of a
+//   written line (Continue's rule, not Copilot's) cut requests a further 3-8 % and put the pause's
+//   ghost text on screen at once in half the pauses (BENCHMARKS.md, "Multi-line at a line end").
 //   https://github.com/continuedev/continue/blob/main/core/autocomplete/classification/shouldCompleteMultiline.ts
 
 /** Closers only (and one trailing `:{;,`) after the cursor: Copilot's isValidMiddleOfTheLinePosition. */
@@ -78,13 +81,15 @@ export function atEmptyBlock(prefix: string, suffix: string): boolean {
   return indentOf(next) <= Math.max(indentOf(opener), cursorIndent - 1) || /^\s*[)\]}]/.test(next);
 }
 
-/** Multi-line where it pays; one line mid-expression, in a line comment, or mid-line. */
+/** Multi-line where it pays; one line mid-line or in a line comment. */
 export function wantsMultiline(prefix: string, suffix: string): boolean {
   const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
   const lineSuffix = suffix.split('\n', 1)[0]!;
   if (!CLOSERS_ONLY.test(lineSuffix)) return false;
   if (LINE_COMMENT.test(linePrefix)) return false;
-  // A blank new line (Copilot in TypeScript, Continue everywhere): the next statements.
-  if (linePrefix.trim() === '' && lineSuffix.trim() === '') return true;
+  // Nothing after the cursor (a blank new line: Copilot in TypeScript; any line end: Continue):
+  // the rest of the line and the next statements.
+  if (lineSuffix.trim() === '') return true;
+  // Closers only after the cursor: several lines only inside an empty block (`{|}`).
   return atEmptyBlock(prefix, suffix);
 }

@@ -113,6 +113,11 @@ export interface EnginePolicy {
    * debounce. Without a gate object there is nothing to consult.
    */
   gate?: boolean;
+  /**
+   * Whether a place gets a multi-line suggestion (default: multiline.ts wantsMultiline). Another
+   * tool's rule plugs in here, so the inline bench can compare policies that ask for more lines.
+   */
+  multiline?: (prefix: string, suffix: string) => boolean;
 }
 
 export const TIERED_POLICY: EnginePolicy = {
