@@ -141,6 +141,18 @@ describe('post-processing: brackets and the resuming suffix', () => {
     assert.equal(postProcess('\n  next();', ctx('f(', 'x)\n')).text, '');
   });
 
+  test('a line that restates the next written line with other spacing still stops the suggestion there', () => {
+    const suffix = '\n  total = add(a, b);\n  return total;\n';
+    const answer = '\n  log(a);\n  total=add(a,b);\n  return total;';
+    assert.equal(postProcess(answer, ctx('  check(a);', suffix, 8)).text, '\n  log(a);');
+    // A different line is kept.
+    assert.equal(
+      postProcess('\n  log(a);\n  total = sub(a, b);', ctx('  check(a);', suffix, 8)).text,
+      '\n  log(a);\n  total = sub(a, b);',
+    );
+    assert.equal(postProcess('=add(a,b);', ctx('  total', suffix)).text, '', 'the cursor line completed into it');
+  });
+
   test('a first line that completes the cursor line into the line where the suffix resumes is dropped', () => {
     const suffix = '\n  const x = 1;\n  return x;\n';
     assert.equal(postProcess(' = 1;', ctx('  const x', suffix)).text, '');

@@ -33,10 +33,15 @@ export function stripFences(text: string): string {
 function nextSuffixLine(suffix: string): string {
   const lines = suffix.split('\n', 40);
   for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!.trim();
+    const l = sameCode(lines[i]!);
     if (l) return l;
   }
   return '';
+}
+
+/** A line as compared with the line where the suffix resumes: spacing does not count (`a=1` is `a = 1`). */
+function sameCode(line: string): string {
+  return line.replace(/\s+/g, '');
 }
 
 interface Scan {
@@ -148,7 +153,7 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
       // when it completes the cursor's line into the one the suffix resumes with (llama.vscode's
       // shouldDiscardSuggestion: https://github.com/ggml-org/llama.vscode/blob/master/src/completion.ts).
       const whole = i > 0 || ctx.linePrefix.trim() === '';
-      const repeats = whole ? lines[i]!.trim() === resume : (ctx.linePrefix + lines[0]!).trim() === resume;
+      const repeats = sameCode(whole ? lines[i]! : ctx.linePrefix + lines[0]!) === resume;
       if (depth <= 0 && repeats) {
         lines = lines.slice(0, i);
         final = true;
