@@ -10,12 +10,16 @@ import { runInHost } from './runInHost';
 import { statusBarElementId, Workbench } from './ui';
 
 const INLINE_REPLY = 'computeAnswer(42);';
+/** At the end of this written line the server answers two more lines (multi-line at a line end). */
+const LINE_END = 'const items = [1, 2];';
+const LINES_REPLY = '\nconst total = sum(items);\nconsole.log(total);';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
   'typed.ts': '// typed by the UI test\n',
   'secrets/token.ts': 'const token = \n// SECRET-TOKEN-TEXT\n',
   'capped.ts': 'const capped = \n// CAPPED-FILE-TEXT\n',
+  'lines.ts': `${LINE_END}\n`,
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -25,7 +29,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
 
   before(async () => {
     ensureExtensionBuilt();
-    models = await startModelServer({ knobs: { ttftMs: 50, text: INLINE_REPLY } });
+    models = await startModelServer({
+      knobs: { ttftMs: 50, text: (req) => (req.fim?.prefix.endsWith(LINE_END) ? LINES_REPLY : INLINE_REPLY) },
+    });
     workspace = makeWorkspace(FILES);
     server = await startCodeServer({
       workspace: workspace.dir,
@@ -76,7 +82,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /5 passing/);
+    assert.match(result.output, /6 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');

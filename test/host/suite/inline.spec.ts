@@ -1,5 +1,6 @@
 // Runs inside the extension host against the local model server (test/host/inline.test.ts starts
-// it, answers every inline request with INLINE_REPLY and points `tiered.providers` at it).
+// it, answers inline requests with INLINE_REPLY, or two lines at the end of lines.ts's first line,
+// and points `tiered.providers` at it).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { askAndAccept, sleep } from './inlineSteps';
@@ -79,6 +80,16 @@ describe('Inline completions in a real VS Code', () => {
     assert.equal(forgotten?.v, 2);
     assert.equal(forgotten?.n, 0, `not forgotten: ${JSON.stringify(forgotten)}`);
   }).timeout(20_000);
+
+  it('at the end of a written line a suggestion of several lines is shown and Tab inserts them all', async () => {
+    const editor = await openAtEnd('lines.ts');
+    assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted at the end of the line');
+    assert.equal(
+      editor.document.getText(),
+      'const items = [1, 2];\nconst total = sum(items);\nconsole.log(total);\n',
+      "the two lines after the cursor line, the file's own newline kept",
+    );
+  });
 
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
