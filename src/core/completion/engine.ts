@@ -318,7 +318,7 @@ export class CompletionEngine {
     if (gathered && t0 !== undefined) gathered.selectMs = this.opts.perfNow!() - t0;
     let resolveEnded = (): void => {};
     const endedSignal = new Promise<void>((r) => (resolveEnded = r));
-    // Several lines only where a whole block is expected (multiline.ts).
+    // Several lines where nothing follows the cursor on its line or at an empty block (multiline.ts).
     const multiline = (this.policy.multiline ?? wantsMultiline)(input.prefix, input.suffix);
     const f: Flight = {
       id: this.nextId++,
