@@ -3,6 +3,7 @@
 // would not be used; an explicit trigger (Alt+\) is never blocked. Pure: time comes from `now`.
 import { AcceptanceModel, features } from './acceptance';
 import { atEmptyBlock, CLOSERS_ONLY } from './multiline';
+import { compact } from './postprocess';
 import type { CompletionInput } from './types';
 
 export type GateReason = 'midline' | 'typo' | 'suffixHolds' | 'negative' | 'unlikely';
@@ -55,8 +56,6 @@ function lineParts(input: CompletionInput): { linePrefix: string; lineSuffix: st
   const line = `${input.docKey}\u0000${input.offset - linePrefix.length}`;
   return { linePrefix, lineSuffix, line, place: `${line}\u0000${hash(linePrefix)}` };
 }
-
-const compact = (s: string): string => s.replace(/\s+/g, '');
 
 const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\w$]/.test(c);
 

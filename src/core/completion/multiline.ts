@@ -1,8 +1,8 @@
 // Whether a suggestion may span several lines: wherever nothing follows the cursor on its line (a
 // blank new line, the end of a written line) and at an empty block; one line mid-line (code after
 // the cursor) and in a line comment. Extra lines are output tokens paid for; where the next lines
-// are already written, post-processing stops where they resume (postprocess.ts), and a block is
-// never left half written.
+// are already written, post-processing stops where they resume (postprocess.ts), and a suggestion
+// of several lines never stops inside a block it opened.
 //
 // Anchors:
 // - GitHub Copilot asks multi-line at the start of an empty block (isEmptyBlockStart, parsed per

@@ -33,15 +33,15 @@ export function stripFences(text: string): string {
 function nextSuffixLine(suffix: string): string {
   const lines = suffix.split('\n', 40);
   for (let i = 1; i < lines.length; i++) {
-    const l = sameCode(lines[i]!);
+    const l = compact(lines[i]!);
     if (l) return l;
   }
   return '';
 }
 
-/** A line as compared with the line where the suffix resumes: spacing does not count (`a=1` is `a = 1`). */
-function sameCode(line: string): string {
-  return line.replace(/\s+/g, '');
+/** Code with its spacing removed, for comparing with text already written (`a=1` is `a = 1`). */
+export function compact(code: string): string {
+  return code.replace(/\s+/g, '');
 }
 
 interface Scan {
@@ -153,7 +153,7 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
       // when it completes the cursor's line into the one the suffix resumes with (llama.vscode's
       // shouldDiscardSuggestion: https://github.com/ggml-org/llama.vscode/blob/master/src/completion.ts).
       const whole = i > 0 || ctx.linePrefix.trim() === '';
-      const repeats = sameCode(whole ? lines[i]! : ctx.linePrefix + lines[0]!) === resume;
+      const repeats = compact(whole ? lines[i]! : ctx.linePrefix + lines[0]!) === resume;
       if (depth <= 0 && repeats) {
         lines = lines.slice(0, i);
         final = true;
