@@ -20,7 +20,8 @@ export const CONTINUE_OPTIONS = {
  * `multilineCompletions` to "auto" (the default) takes this path.
  */
 export function continueMultiline(prefix: string, suffix: string): boolean {
-  if (!suffix.startsWith('\n') && suffix !== '') return false;
+  // Its isMidlineCompletion is `!suffix.startsWith("\n")`: the very end of a file counts as mid-line.
+  if (!suffix.startsWith('\n')) return false;
   return !prefix
     .slice(prefix.lastIndexOf('\n') + 1)
     .trimStart()

@@ -186,5 +186,5 @@ test("Continue's multi-line rule: several lines at a line end or a blank line, o
   assert.equal(continueMultiline('  foo(', ');\n'), false, 'closers after the cursor are still mid-line for Continue');
   assert.equal(continueMultiline('  // explain ', '\n'), false);
   assert.equal(continueMultiline('  x = 1; // explain ', '\n'), true, 'only a line that starts as a comment');
-  assert.equal(continueMultiline('end', ''), true, 'the end of the file');
+  assert.equal(continueMultiline('end', ''), false, 'the very end of the file is mid-line for Continue');
 });
