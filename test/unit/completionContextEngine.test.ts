@@ -182,6 +182,42 @@ describe('engine: context step', () => {
     assert.ok(new Set(starts(plain.requests, texts)).size >= 4, 'without context: the start follows the cursor');
   });
 
+  test('the context head is kept while the window start holds, and chosen afresh for a window that moved', async () => {
+    // Two imported definitions, room in the head for one: the head takes the one the window uses most.
+    const def = (symbol: string, line: number) => ({
+      path: `src/${symbol}.ts`,
+      symbol,
+      line,
+      source: 'import' as const,
+      text: `export function ${symbol}(order: Order, region: Region, options: PricingOptions): Money {\n  return compute(order, region, options);\n}`,
+    });
+    const material: ContextMaterial = {
+      currentPath: 'src/main.ts',
+      openFiles: [],
+      edits: [],
+      definitions: [def('priceOf', 1), def('taxOf', 2)],
+    };
+    const s = setup({ context: { gather: async () => material } }, 100);
+    const lines = (name: string, from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `const ${name}${from + i} = ${name}Of(${from + i});\n`).join('');
+    const doc = lines('price', 0, 400) + lines('tax', 400, 400);
+    const upTo = (line: number) => doc.split('\n').slice(0, line).join('\n') + '\n';
+    const head = (req: SourceRequest) => req.context!.filter((i) => !i.volatile).map((i) => i.path);
+    for (const line of [300, 301, 780]) {
+      const text = upTo(line);
+      void s.engine.complete({ ...input(text), suffix: doc.slice(text.length) }, new AbortController().signal);
+      await s.time.advance(50);
+      await flushPromises();
+      await s.time.advance(10);
+    }
+    const [first, typed, jumped] = s.requests;
+    assert.deepEqual(head(first!), ['src/priceOf.ts'], 'the head holds what the window uses');
+    assert.equal(typed!.prefix.length, first!.prefix.length + doc.split('\n')[300]!.length + 1, 'the start held');
+    assert.deepEqual(head(typed!), ['src/priceOf.ts'], 'kept while the start holds');
+    assert.ok(!jumped!.prefix.includes('priceOf('), 'far away: the window moved');
+    assert.deepEqual(head(jumped!), ['src/taxOf.ts'], 'a moved window gets a head for its own code');
+  });
+
   test('consecutive prompts while typing share everything up to the cursor (context block and window start)', async () => {
     const long = Array.from({ length: 800 }, (_, i) => `const v${i} = priceOf(${i});`).join('\n') + '\n';
     const gather: ContextGatherer = async () => MATERIAL;

@@ -254,6 +254,11 @@ export class CompletionEngine {
       return promptWindow(input.prefix, input.suffix, input.languageId, config);
     const h = this.heldFor(input.docKey);
     const held = heldWindowPrefix(input.prefix, input.offset, config.prefixTokens, h.start);
+    // The window moved (a jump, or typing past its end): the provider's cached prefix now ends
+    // before the file text, so keeping the context head would save at most the head's own tokens,
+    // and nothing while system text and head stay under OpenAI's 1,024-token minimum (the default
+    // head is ~700 tokens). Chosen afresh, it holds what the new window's code uses.
+    if (h.start !== undefined && held.start !== h.start) h.context = undefined;
     h.start = held.start;
     return { prefix: held.text, suffix: windowSuffix(input.suffix, config.suffixTokens), languageId: input.languageId };
   }
