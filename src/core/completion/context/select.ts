@@ -4,7 +4,8 @@
 // stays as it is while the material backs it: not grown, not reordered, so consecutive prompts share
 // it as a cached prefix. The volatile part (marked `volatile`; a chat prompt sends it after the file)
 // takes the rest: the definitions of the symbols used nearest the cursor that the head lacks, then
-// the newest recent edits. The head is rebuilt when it has lost most of itself or no longer fits.
+// the newest recent edits. The head is rebuilt when it has lost most of itself or no longer fits,
+// and when the engine passes no previous block (it drops it when the file window's start moves).
 import { estimateTextTokens } from '../../usage';
 import type { CompletionInput } from '../types';
 import {
