@@ -188,6 +188,34 @@ describe('completion engine: what costs a request', () => {
     assert.equal(model.calls.length, 2);
   });
 
+  test('typing along to the end of a mid-line answer asks nothing more there; at a line end it asks', async () => {
+    // Mid-line: the answer ended where the text after the cursor resumes.
+    const mid = setup('check(|);\n');
+    const first = mid.editor.ask();
+    await mid.time.advance(100);
+    mid.model.last.end('a, b');
+    assert.equal((await first)?.text, 'a, b');
+    assert.equal((await mid.editor.type('a, '))?.text, 'b');
+    const last = mid.editor.type('b');
+    await mid.time.advance(1000);
+    assert.equal(mid.model.calls.length, 1, 'the model already said the line resumes here');
+    assert.equal(await last, undefined, 'nothing left to show');
+    // An explicit ask (Alt+\) still goes.
+    void mid.engine.complete({ ...mid.editor.input(), explicit: true }, new AbortController().signal);
+    await mid.time.advance(100);
+    assert.equal(mid.model.calls.length, 2);
+
+    // At a line end, what follows a typed-out answer is new ground: the next line.
+    const end = setup('const a = |\n');
+    const answer = end.editor.ask();
+    await end.time.advance(100);
+    end.model.last.end('b;');
+    await answer;
+    void end.editor.type('b;');
+    await end.time.advance(1000);
+    assert.equal(end.model.calls.length, 2);
+  });
+
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {
     const { time, model, editor } = setup('const a = |\n');
     void editor.ask();

@@ -51,6 +51,11 @@ export interface CacheHit {
   entry: CacheEntry;
 }
 
+/** A one-line answer given where text followed the cursor on its line. */
+function midLineAnswer(e: CacheEntry): boolean {
+  return !e.text.includes('\n') && e.place.suffixHead.split('\n', 1)[0]!.trim() !== '';
+}
+
 export class SuggestionCache {
   private entries: CacheEntry[] = [];
 
@@ -72,10 +77,13 @@ export class SuggestionCache {
       const e = this.entries[i]!;
       if (e.place.docKey !== input.docKey) continue;
       const n = input.offset - e.place.offset;
-      // Typed all of it: what comes next is new ground.
-      if (n < 0 || (n > 0 && (!this.typedAlong || n >= e.text.length))) continue;
+      if (n < 0 || (n > 0 && (!this.typedAlong || n > e.text.length))) continue;
       const typed = typedSince(e.place, input);
       if (typed === undefined || !e.text.startsWith(typed)) continue;
+      // Typed (or accepted) all of it: at a line's end what follows is new ground, the next line.
+      // Mid-line, the answer said the line resumes here with the text after the cursor, so asking
+      // again would only get that back: nothing to show, no request.
+      if (n > 0 && n === e.text.length && !midLineAnswer(e)) continue;
       this.entries.splice(i, 1);
       this.entries.push(e);
       return { text: e.text.slice(typed.length), entry: e };
