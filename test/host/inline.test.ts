@@ -1,6 +1,7 @@
 // Inline completions in a real VS Code (code-server 1.100.3) against the local model server: the
 // spec (suite/inline.spec.ts) types and accepts; this file checks what the model server received:
-// the lite model was asked, nothing from the excluded file, nothing once the cap was reached.
+// the lite model was asked, nothing from the excluded file, nothing once the cap was reached,
+// nothing at the end of a mid-line suggestion taken in full.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
@@ -13,6 +14,9 @@ const INLINE_REPLY = 'computeAnswer(42);';
 /** At the end of this written line the server answers two more lines (multi-line at a line end). */
 const LINE_END = 'const items = [1, 2];';
 const LINES_REPLY = '\nconst total = sum(items);\nconsole.log(total);';
+/** In the middle of this line the server answers the call's arguments (mid.ts). */
+const MID_PREFIX = 'check(';
+const MID_REPLY = 'a, b';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
@@ -20,6 +24,7 @@ const FILES: Record<string, string> = {
   'secrets/token.ts': 'const token = \n// SECRET-TOKEN-TEXT\n',
   'capped.ts': 'const capped = \n// CAPPED-FILE-TEXT\n',
   'lines.ts': `${LINE_END}\n`,
+  'mid.ts': 'check();\n',
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -30,7 +35,15 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
   before(async () => {
     ensureExtensionBuilt();
     models = await startModelServer({
-      knobs: { ttftMs: 50, text: (req) => (req.fim?.prefix.endsWith(LINE_END) ? LINES_REPLY : INLINE_REPLY) },
+      knobs: {
+        ttftMs: 50,
+        text: (req) =>
+          req.fim?.prefix.endsWith(LINE_END)
+            ? LINES_REPLY
+            : req.fim?.prefix.endsWith(MID_PREFIX)
+              ? MID_REPLY
+              : INLINE_REPLY,
+      },
     });
     workspace = makeWorkspace(FILES);
     server = await startCodeServer({
@@ -82,13 +95,25 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /6 passing/);
+    assert.match(result.output, /7 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');
     assert.ok(
       inline.every((r) => r.model === 'inline-lite'),
       'an inline request went to another model',
+    );
+    // The mid-line suggestion was asked for, taken in full, and its end asked nothing more: the
+    // answer said the line resumes there with `);` (VS Code asks again after the edit).
+    const prompts = inline.map((r) => String((r.body as { prompt?: unknown } | undefined)?.prompt ?? ''));
+    assert.ok(
+      prompts.some((p) => p.endsWith(MID_PREFIX)),
+      'the mid-line place was never asked',
+    );
+    assert.equal(
+      prompts.filter((p) => p.endsWith(`${MID_PREFIX}${MID_REPLY}`)).length,
+      0,
+      'a request was sent at the end of a mid-line suggestion taken in full',
     );
     const bodies = models.log.map((r) => JSON.stringify(r.body));
     assert.equal(

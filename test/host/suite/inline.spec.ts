@@ -1,5 +1,6 @@
 // Runs inside the extension host against the local model server (test/host/inline.test.ts starts
-// it, answers inline requests with INLINE_REPLY, or two lines at the end of lines.ts's first line,
+// it, answers inline requests with INLINE_REPLY, two lines at the end of lines.ts's first line, or
+// `a, b` inside mid.ts's `check()`,
 // and points `tiered.providers` at it).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -89,6 +90,17 @@ describe('Inline completions in a real VS Code', () => {
       'const items = [1, 2];\nconst total = sum(items);\nconsole.log(total);\n',
       "the two lines after the cursor line, the file's own newline kept",
     );
+  });
+
+  it('a mid-line suggestion taken in full leaves the line as the model said it resumes', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'mid.ts'));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const at = new vscode.Position(0, 'check('.length);
+    editor.selection = new vscode.Selection(at, at);
+    assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted in the middle of the line');
+    assert.equal(doc.lineAt(0).text, 'check(a, b);');
+    // VS Code asks again at the new cursor; inline.test.ts checks that no request went there.
+    await sleep(1500);
   });
 
   it('an excluded file sends nothing (no ghost text)', async () => {
