@@ -1,7 +1,6 @@
 // Runs inside the extension host against the local model server (test/host/inline.test.ts starts
 // it, answers inline requests with INLINE_REPLY, two lines at the end of lines.ts's first line, or
-// `a, b` inside mid.ts's `check()`,
-// and points `tiered.providers` at it).
+// `a, b` inside mid.ts's `check()`, and points `tiered.providers` at it).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { askAndAccept, sleep } from './inlineSteps';
