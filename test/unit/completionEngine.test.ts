@@ -216,6 +216,28 @@ describe('completion engine: what costs a request', () => {
     assert.equal(end.model.calls.length, 2);
   });
 
+  test('an answer the model carried on into the next written line, taken in full, asks nothing more there', async () => {
+    const resumed = setup('  y = 1;|\n  return y;\n');
+    const first = resumed.editor.ask();
+    await resumed.time.advance(100);
+    resumed.model.last.end('\n  y++;\n  return y;');
+    assert.equal((await first)?.text, '\n  y++;');
+    const last = resumed.editor.type('\n  y++;');
+    await resumed.time.advance(1000);
+    assert.equal(resumed.model.calls.length, 1, 'the model said the written line comes next');
+    assert.equal(await last, undefined);
+
+    // An answer that stopped by itself: what follows it is new ground.
+    const own = setup('  y = 1;|\n  return y;\n');
+    const answer = own.editor.ask();
+    await own.time.advance(100);
+    own.model.last.end('\n  y++;');
+    await answer;
+    void own.editor.type('\n  y++;');
+    await own.time.advance(1000);
+    assert.equal(own.model.calls.length, 2);
+  });
+
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {
     const { time, model, editor } = setup('const a = |\n');
     void editor.ask();

@@ -77,6 +77,15 @@ describe('post-processing', () => {
     assert.equal(r.text, '\n  if (a) {\n    b();\n  }');
   });
 
+  test('says when the text ends where the model went on with the next written line', () => {
+    const suffix = '\n  return x;\n}\n';
+    assert.equal(postProcess('\n  y++;\n  return x;\n}', ctx('  y = 1;', suffix)).resumes, true);
+    assert.equal(postProcess('\n  y++;', ctx('  y = 1;', suffix)).resumes, undefined, 'the model stopped by itself');
+    assert.equal(postProcess('\n  return x;', ctx('  y = 1;', suffix)).resumes, undefined, 'nothing left to show');
+    // Cut again after the stop (a line cap): it no longer ends at the written line.
+    assert.equal(postProcess('\n  y++;\n  z++;\n  return x;', ctx('  y = 1;', suffix, 1)).resumes, undefined);
+  });
+
   test('does not repeat the rest of the line after the cursor', () => {
     assert.equal(postProcess('a, b);', ctx('foo(', ');')).text, 'a, b');
     assert.equal(postProcess('a, b)', ctx('foo(', ')')).text, 'a, b', 'a closer the suffix already has');

@@ -43,6 +43,8 @@ export interface CacheEntry {
   text: string;
   requestId: number;
   model?: string;
+  /** The text ends where the next line already written resumes (the model went on with it). */
+  resumes?: boolean;
 }
 
 export interface CacheHit {
@@ -51,8 +53,12 @@ export interface CacheHit {
   entry: CacheEntry;
 }
 
-/** A one-line answer given where text followed the cursor on its line. */
-function midLineAnswer(e: CacheEntry): boolean {
+/**
+ * The answer ends where written text resumes: a one-line answer given where text followed the
+ * cursor on its line, or one the model carried on into the next line already written.
+ */
+function endsAtWritten(e: CacheEntry): boolean {
+  if (e.resumes === true) return true;
   return !e.text.includes('\n') && e.place.suffixHead.split('\n', 1)[0]!.trim() !== '';
 }
 
@@ -81,9 +87,10 @@ export class SuggestionCache {
       const typed = typedSince(e.place, input);
       if (typed === undefined || !e.text.startsWith(typed)) continue;
       // Typed (or accepted) all of it: at a line's end what follows is new ground, the next line.
-      // Mid-line, the answer said the line resumes here with the text after the cursor, so asking
-      // again would only get that back: nothing to show, no request.
-      if (n > 0 && n === e.text.length && !midLineAnswer(e)) continue;
+      // Where the answer ended at written text (the rest of the line, or the next line, which the
+      // model went on with), it said the code goes on with that, so asking again would only get it
+      // back: nothing to show, no request.
+      if (n > 0 && n === e.text.length && !endsAtWritten(e)) continue;
       this.entries.splice(i, 1);
       this.entries.push(e);
       return { text: e.text.slice(typed.length), entry: e };

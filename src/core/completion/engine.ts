@@ -91,6 +91,8 @@ interface Flight {
   startedAt: number;
   raw: string;
   text: string;
+  /** The text ends where the next written line resumes (postprocess.ts). */
+  resumes?: boolean;
   ended: boolean;
   end?: FlightEnd;
   error?: unknown;
@@ -396,6 +398,7 @@ export class CompletionEngine {
     if (p?.final) {
       // Nothing more can be shown: stop paying for the rest of the stream.
       f.text = p.text;
+      f.resumes = p.resumes;
       this.finish(f, 'enough');
       f.controller.abort();
     }
@@ -409,11 +412,11 @@ export class CompletionEngine {
     f.end = end;
     f.error = error;
     if (error !== undefined) this.log.debug(`inline request ${f.id} failed: ${String(error)}`);
-    if (end === 'done') f.text = postProcess(f.raw, f.post, true).text;
+    if (end === 'done') ({ text: f.text, resumes: f.resumes } = postProcess(f.raw, f.post, true));
     if (end === 'done' || end === 'enough') {
       this.debounce.noteLatency(this.opts.clock.now() - f.startedAt);
       if (this.policy.cache !== 'none') {
-        this.cache.put({ place: f.place, text: f.text, requestId: f.id, model: f.model });
+        this.cache.put({ place: f.place, text: f.text, requestId: f.id, model: f.model, resumes: f.resumes });
       }
       if (this.policy.gate !== false) {
         this.opts.gate?.noteOutcome(f.input, f.text ? 'answered' : 'empty', f.text);

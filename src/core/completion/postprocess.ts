@@ -13,6 +13,8 @@ export interface Processed {
   text: string;
   /** True when more streamed text could not change `text` (the stream can stop). */
   final: boolean;
+  /** `text` ends where the model went on with the next line already written after the cursor. */
+  resumes?: boolean;
 }
 
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -145,6 +147,7 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   let lines = text.split('\n');
   const completeLines = ended ? lines.length : lines.length - 1;
   const resume = nextSuffixLine(ctx.suffix);
+  let resumedAt: string | undefined;
   if (resume) {
     // Stop where the text after the cursor resumes, unless that line closes a block we opened.
     let depth = 0;
@@ -157,6 +160,7 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
       if (depth <= 0 && repeats) {
         lines = lines.slice(0, i);
         final = true;
+        if (i > 0) resumedAt = lines.join('\n').replace(/\s+$/, '');
         break;
       }
       depth += scanBrackets(lines[i]!, '').depth;
@@ -204,5 +208,6 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
 
   text = text.replace(/\s+$/, '');
   if (!text.trim()) text = '';
-  return { text, final };
+  // Nothing cut after the stop at the written line: the answer said the code goes on with it.
+  return text && text === resumedAt ? { text, final, resumes: true } : { text, final };
 }
