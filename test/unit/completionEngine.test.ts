@@ -188,54 +188,45 @@ describe('completion engine: what costs a request', () => {
     assert.equal(model.calls.length, 2);
   });
 
+  /** Asks at the `|` of `doc`, the model answers `reply`, and the user types the shown text to its end. */
+  async function takeInFull(doc: string, reply: string) {
+    const s = setup(doc);
+    const first = s.editor.ask();
+    await s.time.advance(100);
+    s.model.last.end(reply);
+    const shown = (await first)?.text ?? '';
+    const last = s.editor.type(shown);
+    await s.time.advance(1000);
+    return { ...s, shown, calls: s.model.calls.length, last };
+  }
+
   test('typing along to the end of a mid-line answer asks nothing more there; at a line end it asks', async () => {
     // Mid-line: the answer ended where the text after the cursor resumes.
-    const mid = setup('check(|);\n');
-    const first = mid.editor.ask();
-    await mid.time.advance(100);
-    mid.model.last.end('a, b');
-    assert.equal((await first)?.text, 'a, b');
-    assert.equal((await mid.editor.type('a, '))?.text, 'b');
-    const last = mid.editor.type('b');
-    await mid.time.advance(1000);
-    assert.equal(mid.model.calls.length, 1, 'the model already said the line resumes here');
-    assert.equal(await last, undefined, 'nothing left to show');
+    const mid = await takeInFull('check(|);\n', 'a, b');
+    assert.equal(mid.shown, 'a, b');
+    assert.equal(mid.calls, 1, 'the model already said the line resumes here');
+    assert.equal(await mid.last, undefined, 'nothing left to show');
     // An explicit ask (Alt+\) still goes.
     void mid.engine.complete({ ...mid.editor.input(), explicit: true }, new AbortController().signal);
     await mid.time.advance(100);
     assert.equal(mid.model.calls.length, 2);
 
     // At a line end, what follows a typed-out answer is new ground: the next line.
-    const end = setup('const a = |\n');
-    const answer = end.editor.ask();
-    await end.time.advance(100);
-    end.model.last.end('b;');
-    await answer;
-    void end.editor.type('b;');
-    await end.time.advance(1000);
-    assert.equal(end.model.calls.length, 2);
+    const end = await takeInFull('const a = |\n', 'b;');
+    assert.equal(end.shown, 'b;');
+    assert.equal(end.calls, 2);
   });
 
   test('an answer the model carried on into the next written line, taken in full, asks nothing more there', async () => {
-    const resumed = setup('  y = 1;|\n  return y;\n');
-    const first = resumed.editor.ask();
-    await resumed.time.advance(100);
-    resumed.model.last.end('\n  y++;\n  return y;');
-    assert.equal((await first)?.text, '\n  y++;');
-    const last = resumed.editor.type('\n  y++;');
-    await resumed.time.advance(1000);
-    assert.equal(resumed.model.calls.length, 1, 'the model said the written line comes next');
-    assert.equal(await last, undefined);
+    const resumed = await takeInFull('  y = 1;|\n  return y;\n', '\n  y++;\n  return y;');
+    assert.equal(resumed.shown, '\n  y++;');
+    assert.equal(resumed.calls, 1, 'the model said the written line comes next');
+    assert.equal(await resumed.last, undefined);
 
     // An answer that stopped by itself: what follows it is new ground.
-    const own = setup('  y = 1;|\n  return y;\n');
-    const answer = own.editor.ask();
-    await own.time.advance(100);
-    own.model.last.end('\n  y++;');
-    await answer;
-    void own.editor.type('\n  y++;');
-    await own.time.advance(1000);
-    assert.equal(own.model.calls.length, 2);
+    const own = await takeInFull('  y = 1;|\n  return y;\n', '\n  y++;');
+    assert.equal(own.shown, '\n  y++;');
+    assert.equal(own.calls, 2);
   });
 
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {
