@@ -77,9 +77,10 @@ describe('post-processing', () => {
     assert.equal(r.text, '\n  if (a) {\n    b();\n  }');
   });
 
-  test('says when the text ends where the model went on with the next written line', () => {
+  test('says when the text ends where written code resumes', () => {
     const suffix = '\n  return x;\n}\n';
     assert.equal(postProcess('\n  y++;\n  return x;\n}', ctx('  y = 1;', suffix)).resumes, true);
+    assert.equal(postProcess('a, b', ctx('check(', ');')).resumes, true, 'mid-line: the rest of the line');
     assert.equal(postProcess('\n  y++;', ctx('  y = 1;', suffix)).resumes, undefined, 'the model stopped by itself');
     assert.equal(postProcess('\n  return x;', ctx('  y = 1;', suffix)).resumes, undefined, 'nothing left to show');
     // Cut again after the stop (a line cap): it no longer ends at the written line.

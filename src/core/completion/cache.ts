@@ -43,7 +43,7 @@ export interface CacheEntry {
   text: string;
   requestId: number;
   model?: string;
-  /** The text ends where the next line already written resumes (the model went on with it). */
+  /** The text ends where written code resumes (postprocess.ts `Processed.resumes`). */
   resumes?: boolean;
 }
 
@@ -51,15 +51,6 @@ export interface CacheHit {
   /** What is left to show ('' = nothing to show, and no request to send). */
   text: string;
   entry: CacheEntry;
-}
-
-/**
- * The answer ends where written text resumes: a one-line answer given where text followed the
- * cursor on its line, or one the model carried on into the next line already written.
- */
-function endsAtWritten(e: CacheEntry): boolean {
-  if (e.resumes === true) return true;
-  return !e.text.includes('\n') && e.place.suffixHead.split('\n', 1)[0]!.trim() !== '';
 }
 
 export class SuggestionCache {
@@ -90,7 +81,7 @@ export class SuggestionCache {
       // Where the answer ended at written text (the rest of the line, or the next line, which the
       // model went on with), it said the code goes on with that, so asking again would only get it
       // back: nothing to show, no request.
-      if (n > 0 && n === e.text.length && !endsAtWritten(e)) continue;
+      if (n > 0 && n === e.text.length && e.resumes !== true) continue;
       this.entries.splice(i, 1);
       this.entries.push(e);
       return { text: e.text.slice(typed.length), entry: e };

@@ -91,7 +91,7 @@ interface Flight {
   startedAt: number;
   raw: string;
   text: string;
-  /** The text ends where the next written line resumes (postprocess.ts). */
+  /** The text ends where written code resumes (postprocess.ts). */
   resumes?: boolean;
   ended: boolean;
   end?: FlightEnd;

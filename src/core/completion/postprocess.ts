@@ -13,7 +13,10 @@ export interface Processed {
   text: string;
   /** True when more streamed text could not change `text` (the stream can stop). */
   final: boolean;
-  /** `text` ends where the model went on with the next line already written after the cursor. */
+  /**
+   * `text` ends where written code resumes: the rest of the cursor's line (a one-line answer
+   * mid-line), or the next written line, which the model went on with and was cut at.
+   */
   resumes?: boolean;
 }
 
@@ -208,6 +211,8 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
 
   text = text.replace(/\s+$/, '');
   if (!text.trim()) text = '';
-  // Nothing cut after the stop at the written line: the answer said the code goes on with it.
-  return text && text === resumedAt ? { text, final, resumes: true } : { text, final };
+  // Mid-line, or nothing cut after the stop at the written line: the answer said the code goes on
+  // with what is written.
+  const resumes = text !== '' && (text === resumedAt || (lineSuffix.trim() !== '' && !text.includes('\n')));
+  return resumes ? { text, final, resumes } : { text, final };
 }
