@@ -3,6 +3,7 @@
 //   npm run bench:inline -- --file PATH [--seed N] [--ttft MS] [--tps N] [--keys N] [--chat]
 //   npm run bench:inline -- --workspace DIR --file FILE [...]   (FILE relative to DIR)
 //   --edit-share F   share (0..1) of the keys spent retyping spans inside existing lines (default 0)
+//   --auto-close     the editor auto-closes brackets and quotes as VS Code does (bench/inline/autoClose.ts)
 //   --acceptance-in FILE / --acceptance-out FILE   start Tiered's acceptance model from a state
 //                    saved by an earlier run (a user with history) / save it at the end
 //
@@ -35,6 +36,7 @@ import type { ResolvedModel } from '../src/core/router';
 import { createModelClient } from '../src/providers';
 import { startModelServer } from '../test/server/modelServer';
 import { makeOracle } from './inline/oracle';
+import { autoCloseKeys } from './inline/autoClose';
 import { continuePrompt, stopFilter, type ContinueMaterial } from './inline/continue';
 import { continueMaterial } from './inline/continueMaterial';
 import type { RequestBody } from '../src/core/calls';
@@ -72,6 +74,8 @@ interface Args {
   segmentKeys: number;
   /** Share of the keys retyping spans inside existing lines (bench/inline/trace.ts editShare). */
   editShare: number;
+  /** The emulated editor auto-closes brackets and quotes (bench/inline/autoClose.ts). */
+  autoClose: boolean;
   fullyRight: number;
   chat: boolean;
   policies: string[];
@@ -87,6 +91,7 @@ function parseArgs(argv: string[]): Args {
     keys: 500,
     segmentKeys: 250,
     editShare: 0,
+    autoClose: false,
     fullyRight: 0.4,
     chat: false,
     priceAs: 'gpt-5-mini',
@@ -128,7 +133,8 @@ function parseArgs(argv: string[]): Args {
       if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
         throw new Error(`--edit-share needs a number from 0 to 1 (got ${JSON.stringify(raw)})`);
       args.editShare = n;
-    } else if (a === '--fully-right') args.fullyRight = Math.min(1, num());
+    } else if (a === '--auto-close') args.autoClose = true;
+    else if (a === '--fully-right') args.fullyRight = Math.min(1, num());
     else if (a === '--chat') args.chat = true;
     else if (a === '--threshold') args.threshold = Math.min(1, num());
     else if (a === '--policies') args.policies = v().split(',');
@@ -268,7 +274,9 @@ async function main(): Promise<void> {
     keys: args.keys,
     keysPerSegment: args.segmentKeys,
     editShare: args.editShare,
-  });
+  }).map((s) => (args.autoClose ? { ...s, keys: autoCloseKeys(file, s) } : s));
+  const closedPairs = segments.reduce((n, s) => n + s.keys.filter((k) => k.close !== undefined).length, 0);
+  const movedPast = segments.reduce((n, s) => n + s.keys.filter((k) => k.move !== undefined).length, 0);
   const totalKeys = segments.reduce((n, s) => n + s.keys.length, 0);
   const edits = segments.filter((s) => s.edit);
   const editKeys = edits.reduce((n, s) => n + s.keys.length, 0);
@@ -278,7 +286,11 @@ async function main(): Promise<void> {
   console.log(
     `inline replay: ${label} (${file.split('\n').length} lines), ${segments.length} segment(s), ` +
       `${totalKeys} keys, ~${seconds.toFixed(0)} s; edit share ${args.editShare} ` +
-      `(${edits.length} edit(s) inside lines, ${editKeys} keys, ${beforeClosers} before closers only); seed ${args.seed}, TTFT ${args.ttft} ms, ${args.tps} tok/s, ` +
+      `(${edits.length} edit(s) inside lines, ${editKeys} keys, ${beforeClosers} before closers only); ` +
+      (args.autoClose
+        ? `auto-close on (${closedPairs} pairs closed, ${movedPast} closer lines moved past); `
+        : 'auto-close off; ') +
+      `seed ${args.seed}, TTFT ${args.ttft} ms, ${args.tps} tok/s, ` +
       `${args.chat ? 'chat' : 'FIM'}; editor debounce ${EDITOR_DEBOUNCE_MS} ms; a pause is a gap ≥ ${PAUSE_MS} ms`,
   );
 
@@ -616,6 +628,8 @@ async function main(): Promise<void> {
       editSegments: edits.length,
       editKeys,
       editsBeforeClosersOnly: beforeClosers,
+      autoClose: args.autoClose,
+      ...(args.autoClose ? { closedPairs, movedPast } : {}),
       ...(t.gateBlocked ? { gateBlocked: t.gateBlocked, acceptanceSeen: t.acceptanceSeen } : {}),
       prompt: args.chat ? 'chat' : 'fim',
       pricedAs: args.priceAs,

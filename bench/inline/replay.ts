@@ -17,6 +17,7 @@ import {
 import { systemClock } from '../../src/core/types';
 import type { CompletionSource } from '../../src/core/completion';
 import type { Key, Segment } from './trace';
+import { applyKey, type EditorState } from './autoClose';
 
 export const EDITOR_DEBOUNCE_MS = 50;
 
@@ -72,8 +73,7 @@ export interface ReplayExtras {
 
 export class ReplayEditor {
   readonly engine: CompletionEngine;
-  private doc = '';
-  private cursor = 0;
+  private readonly state: EditorState = { doc: '', cursor: 0 };
   private docKey = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | undefined;
@@ -150,9 +150,16 @@ export class ReplayEditor {
     });
   }
 
+  private get doc(): string {
+    return this.state.doc;
+  }
+  private get cursor(): number {
+    return this.state.cursor;
+  }
+
   open(segment: Segment, file: string, docKey: string): void {
-    this.doc = file.slice(0, segment.start) + segment.after;
-    this.cursor = segment.start;
+    this.state.doc = file.slice(0, segment.start) + segment.after;
+    this.state.cursor = segment.start;
     this.docKey = docKey;
     this.lastKeyAt = performance.now();
     this.ghostAt = undefined;
@@ -166,16 +173,13 @@ export class ReplayEditor {
     this.controller?.abort();
     const shownBefore = this.displayed;
     this.displayed = undefined;
-    if (key.insert === undefined) {
-      this.doc = this.doc.slice(0, this.cursor - 1) + this.doc.slice(this.cursor);
-      this.cursor--;
-      this.engine.noteEdit('');
-    } else {
-      this.doc = this.doc.slice(0, this.cursor) + key.insert + this.doc.slice(this.cursor);
-      this.cursor += key.insert.length;
-      this.engine.noteEdit(key.insert);
-    }
+    applyKey(this.state, key);
     this.figures.keys++;
+    this.lastKeyAt = now;
+    this.ghostAt = undefined;
+    // A cursor move: the ghost text goes, and VS Code asks for none (it asks on edits).
+    if (key.move !== undefined) return;
+    this.engine.noteEdit(key.insert ?? '');
     this.lastKeyAt = now;
     this.ghostAt = undefined;
     if (

@@ -6,8 +6,14 @@ import { hash, logNormal, rng } from '../../test/support/random';
 export interface Key {
   /** Milliseconds from the start of the segment. */
   at: number;
-  /** Inserted text, or undefined for a backspace. */
+  /** Inserted text, or undefined for a backspace (or a cursor move). */
   insert?: string;
+  /** Text the editor inserts after the cursor with `insert` (an auto-closed pair: autoClose.ts). */
+  close?: string;
+  /** Characters after the cursor that `insert` replaces (typing over a closer the editor wrote). */
+  over?: number;
+  /** No text typed: the cursor moves this many characters right (past a closer the editor wrote). */
+  move?: number;
 }
 
 export interface Segment {
