@@ -17,6 +17,9 @@ const LINES_REPLY = '\nconst total = sum(items);\nconsole.log(total);';
 /** In the middle of this line the server answers the call's arguments (mid.ts). */
 const MID_PREFIX = 'check(';
 const MID_REPLY = 'a, b';
+/** Before the `)` the editor auto-closed, the server answers through it and on (closers.ts). */
+const COVER_PREFIX = 'run(';
+const COVER_REPLY = 'x, y);';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
@@ -25,6 +28,7 @@ const FILES: Record<string, string> = {
   'capped.ts': 'const capped = \n// CAPPED-FILE-TEXT\n',
   'lines.ts': `${LINE_END}\n`,
   'mid.ts': 'check();\n',
+  'closers.ts': 'run()\nnext();\n',
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -42,7 +46,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
             ? LINES_REPLY
             : req.fim?.prefix.endsWith(MID_PREFIX)
               ? MID_REPLY
-              : INLINE_REPLY,
+              : req.fim?.prefix.endsWith(COVER_PREFIX)
+                ? COVER_REPLY
+                : INLINE_REPLY,
       },
     });
     workspace = makeWorkspace(FILES);
@@ -95,7 +101,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /7 passing/);
+    assert.match(result.output, /8 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');

@@ -70,6 +70,15 @@ class Editor {
     };
   }
 
+  /** Types `k` over the same character after the cursor (the editor's overtype of a closer it wrote). */
+  over(k: string): Promise<Suggestion | undefined> {
+    assert.equal(this.text[this.cursor], k);
+    this.pending?.abort();
+    this.cursor++;
+    this.engine.noteEdit(k);
+    return this.ask();
+  }
+
   /** Inserts text at the cursor (or deletes one char for '\b') and asks for a completion. */
   type(keys: string): Promise<Suggestion | undefined> {
     let last: Promise<Suggestion | undefined> = Promise.resolve(undefined);
@@ -227,6 +236,32 @@ describe('completion engine: what costs a request', () => {
     const own = await takeInFull('  y = 1;|\n  return y;\n', '\n  y++;');
     assert.equal(own.shown, '\n  y++;');
     assert.equal(own.calls, 2);
+  });
+
+  test('an answer through the closers the editor wrote covers them, typed along and over them for free', async () => {
+    const { time, model, editor } = setup('  foo(|)\n  next();\n');
+    const first = editor.ask();
+    await time.advance(100);
+    model.last.end('a, b);\n  more();');
+    const pick = (x: Suggestion | undefined) => x && { text: x.text, covers: x.covers, via: x.via };
+    assert.deepEqual(pick(await first), { text: 'a, b);', covers: 1, via: 'request' });
+    const typed = editor.type('a, b');
+    await time.advance(1000);
+    assert.deepEqual(pick(await typed), { text: ');', covers: 1, via: 'cache' });
+    // The editor's overtype: `)` typed over the one it wrote; the rest no longer covers anything.
+    const over = editor.over(')');
+    await time.advance(1000);
+    assert.deepEqual(pick(await over), { text: ';', covers: undefined, via: 'cache' });
+    assert.equal(model.calls.length, 1, 'typed along and over the closer: no request');
+    // Typed as new text (no overtype), the `)` leaves the written one uncovered: the rest is stale.
+    const again = setup('  foo(|)\n');
+    const ask = again.editor.ask();
+    await again.time.advance(100);
+    again.model.last.end('a, b);');
+    assert.equal((await ask)?.covers, 1);
+    void again.editor.type('a, b)');
+    await again.time.advance(1000);
+    assert.equal(again.model.calls.length, 2, 'the line now reads `foo(a, b))`: asked afresh');
   });
 
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {

@@ -88,8 +88,28 @@ describe('post-processing', () => {
   });
 
   test('does not repeat the rest of the line after the cursor', () => {
-    assert.equal(postProcess('a, b);', ctx('foo(', ');')).text, 'a, b');
-    assert.equal(postProcess('a, b)', ctx('foo(', ')')).text, 'a, b', 'a closer the suffix already has');
+    assert.equal(postProcess('a, b, c)', ctx('foo(', ', c)')).text, 'a, b');
+    assert.equal(postProcess('a, b)', ctx('foo(', ')]')).text, 'a, b', 'a closer the suffix already has');
+  });
+
+  test('goes through the closers the editor wrote after the cursor, and covers them', () => {
+    const through = postProcess('a, b);', ctx('foo(', ')\nnext();'));
+    assert.deepEqual([through.text, through.covers], ['a, b);', 1]);
+    const both = postProcess('a, b);', ctx('foo(', ');'));
+    assert.deepEqual([both.text, both.covers], ['a, b);', 2]);
+    const quoted = postProcess("abc');", ctx("load('", "')"));
+    assert.deepEqual([quoted.text, quoted.covers], ["abc');", 2], 'an auto-closed quote too');
+    // Not through them: the text stops before them, as before.
+    const before = postProcess('a, b', ctx('foo(', ')'));
+    assert.deepEqual([before.text, before.covers], ['a, b', undefined]);
+    // Its closers close its own brackets, not the line's: no cover, nothing of the line repeated.
+    const own = postProcess('x.map((y) => y)', ctx('foo(', ')'));
+    assert.deepEqual([own.text, own.covers], ['x.map((y) => y)', undefined]);
+    // Real code after the cursor is never covered.
+    assert.equal(postProcess('a, b)', ctx('foo(', 'c)')).covers, undefined);
+    // While streaming, nothing is decided before the first line is there.
+    assert.deepEqual(postProcess('a, b)', ctx('foo(', ')'), false), { text: '', final: false });
+    assert.equal(postProcess('a, b);\nnext', ctx('foo(', ')\n'), false).covers, 1);
   });
 
   test('balances brackets: no mismatched closer, no half-written block', () => {

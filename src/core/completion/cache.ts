@@ -1,5 +1,6 @@
 // Suggestions already paid for, keyed by where they apply. A lookup also serves a suggestion the
 // user is typing along: typed text that matches its start leaves the rest to show, for free.
+import { covers as coversRest } from './postprocess';
 import type { CompletionInput } from './types';
 
 /** Characters before the cursor that must match (enough to tell two places apart). */
@@ -28,13 +29,49 @@ export function placeOf(input: CompletionInput): Place {
  * (another document, before it, an edit behind or after the cursor).
  */
 export function typedSince(place: Place, input: CompletionInput): string | undefined {
+  return typedOver(place, input)?.typed;
+}
+
+/**
+ * As typedSince; besides, up to `covers` characters after the place's cursor may be gone: the
+ * closers a suggestion covered (postprocess.ts `Processed.covers`), typed over (the editor's
+ * overtype) or deleted. `gone` says how many.
+ */
+export function typedOver(
+  place: Place,
+  input: CompletionInput,
+  covers = 0,
+): { typed: string; gone: number } | undefined {
   if (place.docKey !== input.docKey) return undefined;
   const typed = input.offset - place.offset;
   if (typed < 0 || typed > input.prefix.length) return undefined;
   const at = input.prefix.length - typed - place.anchor.length;
   if (at < 0 || !input.prefix.startsWith(place.anchor, at)) return undefined;
-  if (input.suffix.slice(0, SUFFIX_CHARS) !== place.suffixHead) return undefined;
-  return input.prefix.slice(input.prefix.length - typed);
+  for (let gone = 0; gone <= covers; gone++) {
+    if (input.suffix.slice(0, SUFFIX_CHARS - gone) === place.suffixHead.slice(gone))
+      return { typed: input.prefix.slice(input.prefix.length - typed), gone };
+  }
+  return undefined;
+}
+
+/**
+ * The rest of a suggestion to show at `input`, typed along `typed` characters with `gone` of the
+ * `covers` characters after its cursor gone; undefined when what remains no longer covers the
+ * closers still after the cursor (they were typed as new text, not over).
+ */
+export function remainder(
+  text: string,
+  covers: number,
+  typed: string,
+  gone: number,
+  input: CompletionInput,
+): { text: string; covers?: number } | undefined {
+  const rest = text.slice(typed.length);
+  const left = covers - gone;
+  if (left <= 0) return { text: rest };
+  const linePrefix = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
+  const lineSuffix = input.suffix.slice(0, left);
+  return coversRest(linePrefix, rest.split('\n', 1)[0]!, lineSuffix) ? { text: rest, covers: left } : undefined;
 }
 
 export interface CacheEntry {
@@ -45,11 +82,15 @@ export interface CacheEntry {
   model?: string;
   /** The text ends where written code resumes (postprocess.ts `Processed.resumes`). */
   resumes?: boolean;
+  /** Characters after the cursor the text writes over (postprocess.ts `Processed.covers`). */
+  covers?: number;
 }
 
 export interface CacheHit {
   /** What is left to show ('' = nothing to show, and no request to send). */
   text: string;
+  /** Characters after the cursor it writes over. */
+  covers?: number;
   entry: CacheEntry;
 }
 
@@ -75,8 +116,10 @@ export class SuggestionCache {
       if (e.place.docKey !== input.docKey) continue;
       const n = input.offset - e.place.offset;
       if (n < 0 || (n > 0 && (!this.typedAlong || n > e.text.length))) continue;
-      const typed = typedSince(e.place, input);
-      if (typed === undefined || !e.text.startsWith(typed)) continue;
+      const over = typedOver(e.place, input, e.covers);
+      if (over === undefined || !e.text.startsWith(over.typed)) continue;
+      const left = remainder(e.text, e.covers ?? 0, over.typed, over.gone, input);
+      if (left === undefined) continue;
       // Typed (or accepted) all of it: at a line's end what follows is new ground, the next line.
       // Where the answer ended at written text (the rest of the line, or the next line, which the
       // model went on with), it said the code goes on with that, so asking again would only get it
@@ -84,7 +127,7 @@ export class SuggestionCache {
       if (n > 0 && n === e.text.length && e.resumes !== true) continue;
       this.entries.splice(i, 1);
       this.entries.push(e);
-      return { text: e.text.slice(typed.length), entry: e };
+      return { ...left, entry: e };
     }
     return undefined;
   }

@@ -5,7 +5,7 @@ import type { InlineConfig } from '../config';
 import { TieredError } from '../errors';
 import type { Clock, Logger } from '../types';
 import { silentLogger } from '../types';
-import { placeOf, SuggestionCache, typedSince, type Place } from './cache';
+import { placeOf, remainder, SuggestionCache, typedOver, typedSince, type Place } from './cache';
 import { AdaptiveDebounce, type DebounceOptions } from './debounce';
 import type { AskGate } from './gate';
 import { wantsMultiline } from './multiline';
@@ -93,6 +93,8 @@ interface Flight {
   text: string;
   /** The text ends where written code resumes (postprocess.ts). */
   resumes?: boolean;
+  /** Characters after the cursor the text writes over (postprocess.ts). */
+  covers?: number;
   ended: boolean;
   end?: FlightEnd;
   error?: unknown;
@@ -296,7 +298,9 @@ export class CompletionEngine {
       if (hit && (hit.text || !input.explicit)) {
         const e = hit.entry;
         return Promise.resolve(
-          hit.text ? { text: hit.text, requestId: e.requestId, model: e.model, via: 'cache' as const } : undefined,
+          hit.text
+            ? { ...served(hit.text, hit.covers), requestId: e.requestId, model: e.model, via: 'cache' as const }
+            : undefined,
         );
       }
     }
@@ -399,6 +403,7 @@ export class CompletionEngine {
       // Nothing more can be shown: stop paying for the rest of the stream.
       f.text = p.text;
       f.resumes = p.resumes;
+      f.covers = p.covers;
       this.finish(f, 'enough');
       f.controller.abort();
     }
@@ -412,11 +417,12 @@ export class CompletionEngine {
     f.end = end;
     f.error = error;
     if (error !== undefined) this.log.debug(`inline request ${f.id} failed: ${String(error)}`);
-    if (end === 'done') ({ text: f.text, resumes: f.resumes } = postProcess(f.raw, f.post, true));
+    if (end === 'done') ({ text: f.text, resumes: f.resumes, covers: f.covers } = postProcess(f.raw, f.post, true));
     if (end === 'done' || end === 'enough') {
       this.debounce.noteLatency(this.opts.clock.now() - f.startedAt);
       if (this.policy.cache !== 'none') {
-        this.cache.put({ place: f.place, text: f.text, requestId: f.id, model: f.model, resumes: f.resumes });
+        const { place, text, model, resumes, covers } = f;
+        this.cache.put({ place, text, requestId: f.id, model, resumes, covers });
       }
       if (this.policy.gate !== false) {
         this.opts.gate?.noteOutcome(f.input, f.text ? 'answered' : 'empty', f.text);
@@ -476,10 +482,10 @@ export class CompletionEngine {
     }
     if (f.end === 'error') throw f.error;
     if (signal.aborted || (f.end !== 'done' && f.end !== 'enough')) return undefined;
-    const typed = typedSince(f.place, input);
-    if (typed === undefined || !f.text.startsWith(typed)) return undefined;
-    const text = f.text.slice(typed.length);
-    return text ? { text, requestId: f.id, model: f.model, via } : undefined;
+    const over = typedOver(f.place, input, f.covers);
+    if (over === undefined || !f.text.startsWith(over.typed)) return undefined;
+    const left = remainder(f.text, f.covers ?? 0, over.typed, over.gone, input);
+    return left?.text ? { ...served(left.text, left.covers), requestId: f.id, model: f.model, via } : undefined;
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -499,4 +505,9 @@ export class CompletionEngine {
   private meterCall(t0: number | undefined, requestId?: number): void {
     if (t0 !== undefined) this.opts.meter?.('call', this.opts.perfNow!() - t0, requestId);
   }
+}
+
+/** Ghost text, with the characters after the cursor it writes over when there are any. */
+function served(text: string, covers: number | undefined): { text: string; covers?: number } {
+  return covers ? { text, covers } : { text };
 }

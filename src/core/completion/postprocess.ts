@@ -18,11 +18,19 @@ export interface Processed {
    * mid-line), or the next written line, which the model went on with and was cut at.
    */
   resumes?: boolean;
+  /**
+   * Characters after the cursor, on its line, that `text` writes over: the closers the editor
+   * wrote ahead of the cursor, which the text goes through and past (`foo(|)` → `a, b);`). The
+   * ghost text replaces them (the inline item's range ends there), as Copilot's does.
+   */
+  covers?: number;
 }
 
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSE: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const CLOSERS_ONLY = /^[\s)\]};,]*$/;
+/** What the editor writes ahead of the cursor (auto-closed brackets and quotes) and a text may cover. */
+const COVERABLE = /^[\s)\]}'"`;,]*$/;
 
 /** Removes a Markdown fence the model was told not to write (also while it is still streaming). */
 export function stripFences(text: string): string {
@@ -134,8 +142,52 @@ function scanBrackets(text: string, suffixFirst: string, free?: string[], lineSt
 /**
  * `ended` says the stream is over; while it runs, only complete lines are judged, and `final`
  * tells the engine that more text cannot change the result (so the stream can be stopped).
+ *
+ * Before closers only (`foo(|)`, what auto-closing leaves), a text whose first line goes through
+ * them and leaves the line's brackets as they were (`a, b);`) is taken as written at the line's
+ * end and covers them; the ghost text then may go on past the line. Copilot does the same: its
+ * range ends after the rest of the line its completion contains (checkSuffix in
+ * https://github.com/microsoft/vscode-copilot-chat/blob/main/src/extension/completions-core/vscode-node/lib/src/suggestions/suggestions.ts,
+ * the range in ghostText/copilotCompletion.ts). Otherwise the text stops before them.
  */
 export function postProcess(raw: string, ctx: PostContext, ended = true): Processed {
+  const lineSuffix = ctx.suffix.split('\n', 1)[0]!;
+  const rest = compact(lineSuffix);
+  if (!rest || !COVERABLE.test(lineSuffix)) return processAt(raw, ctx, ended);
+  const atEnd = processAt(raw, { ...ctx, suffix: ctx.suffix.slice(lineSuffix.length) }, ended);
+  const first = atEnd.text.split('\n', 1)[0]!;
+  // Wait for the first line before deciding (only it can cover the rest of the line).
+  if (!ended && !atEnd.final && !stripFences(raw).includes('\n')) return { text: '', final: false };
+  if (covers(ctx.linePrefix, first, lineSuffix)) return { ...atEnd, covers: lineSuffix.length };
+  return processAt(raw, ctx, ended);
+}
+
+/**
+ * `line` (typed after `linePrefix`) holds the rest of the line's closers and quotes in order and
+ * leaves the same brackets open as the written line does: it can replace the rest of the line.
+ */
+export function covers(linePrefix: string, line: string, lineSuffix: string): boolean {
+  let at = 0;
+  for (const c of compact(lineSuffix)) {
+    at = line.indexOf(c, at) + 1;
+    if (at === 0) return false;
+  }
+  return openAtEnd(linePrefix + line) === openAtEnd(linePrefix + lineSuffix);
+}
+
+/** The brackets still open at the end of `line`, and the quote of a string still open there. */
+function openAtEnd(line: string): string {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    if (quote) {
+      if (line[i] === '\\') i++;
+      else if (line[i] === quote) quote = '';
+    } else if (line[i] === '"' || line[i] === "'" || line[i] === '`') quote = line[i]!;
+  }
+  return openOnLine(line, '').join('') + quote;
+}
+
+function processAt(raw: string, ctx: PostContext, ended: boolean): Processed {
   let text = stripFences(raw.replace(/\r\n/g, '\n'));
   let final = ended;
 
@@ -203,10 +255,12 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
     text = all.slice(0, keep).join('\n');
   }
 
-  // The rest of the cursor's line, repeated at the end of a one-line suggestion.
+  // The rest of the cursor's line, repeated at the end of a one-line suggestion (unless the text
+  // needs those closers itself: `x.map((y) => y)` before `)`).
   const tail = lineSuffix.trim();
   if (final && tail && !text.includes('\n') && text.endsWith(tail) && text.length > tail.length) {
-    text = text.slice(0, -tail.length);
+    const cut = text.slice(0, -tail.length);
+    if (openAtEnd(ctx.linePrefix + cut + lineSuffix) === openAtEnd(ctx.linePrefix + lineSuffix)) text = cut;
   }
 
   text = text.replace(/\s+$/, '');

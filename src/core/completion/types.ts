@@ -48,6 +48,11 @@ export type CompletionSource = (request: SourceRequest) => Promise<SourceResult>
 export interface Suggestion {
   /** Ghost text to insert at the cursor. */
   text: string;
+  /**
+   * Characters after the cursor, on its line, that the text writes over (closers the editor wrote
+   * ahead of the cursor, which the text goes through): the inline item's range ends there.
+   */
+  covers?: number;
   /** The model request this text came from (cache and reuse keep it). */
   requestId: number;
   model?: string;

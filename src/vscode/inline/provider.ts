@@ -70,7 +70,10 @@ export class TieredInlineProvider implements vscode.InlineCompletionItemProvider
       };
       const suggestion = await this.deps.engine.complete(input, signal);
       if (!suggestion || token.isCancellationRequested) return undefined;
-      const item = new vscode.InlineCompletionItem(suggestion.text, new vscode.Range(position, position), {
+      // A suggestion that goes through the closers after the cursor replaces them (VS Code shows
+      // the closers it keeps as part of the ghost text, as it does for Copilot's items).
+      const range = new vscode.Range(position, position.translate(0, suggestion.covers ?? 0));
+      const item = new vscode.InlineCompletionItem(suggestion.text, range, {
         command: ACCEPT_COMMAND,
         title: 'Accept inline suggestion',
         arguments: [suggestion.requestId, suggestion.model],

@@ -102,6 +102,16 @@ describe('Inline completions in a real VS Code', () => {
     await sleep(1500);
   });
 
+  it('a suggestion through the closer the editor wrote replaces it: Tab leaves one closer', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'closers.ts'));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const at = new vscode.Position(0, 'run('.length);
+    editor.selection = new vscode.Selection(at, at);
+    assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted before the closer');
+    assert.equal(doc.getText(), 'run(x, y);\nnext();\n', 'the closer was written over, not doubled or cut');
+    assert.equal(editor.selection.active.character, 'run(x, y);'.length, 'the cursor ends after the suggestion');
+  });
+
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
     const line = await suggestAndAccept(editor);
