@@ -20,6 +20,9 @@ const MID_REPLY = 'a, b';
 /** Before the `)` the editor auto-closed, the server answers through it and on (closers.ts). */
 const COVER_PREFIX = 'run(';
 const COVER_REPLY = 'x, y);';
+/** Between the braces the editor closed, the server answers the body as a FIM model does (block.ts). */
+const BLOCK_PREFIX = 'function f() {';
+const BLOCK_REPLY = '\n  return 1;\n';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
@@ -29,6 +32,7 @@ const FILES: Record<string, string> = {
   'lines.ts': `${LINE_END}\n`,
   'mid.ts': 'check();\n',
   'closers.ts': 'run()\nnext();\n',
+  'block.ts': 'function f() {}\n',
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -48,7 +52,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
               ? MID_REPLY
               : req.fim?.prefix.endsWith(COVER_PREFIX)
                 ? COVER_REPLY
-                : INLINE_REPLY,
+                : req.fim?.prefix.endsWith(BLOCK_PREFIX)
+                  ? BLOCK_REPLY
+                  : INLINE_REPLY,
       },
     });
     workspace = makeWorkspace(FILES);
@@ -101,7 +107,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /8 passing/);
+    assert.match(result.output, /9 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');

@@ -62,6 +62,9 @@ describe('multi-line decision', () => {
     assert.equal(atEmptyBlock(...split('a();\n|\nb();\n')), false);
     assert.equal(atEmptyBlock(...split('function f(a) {\n  |\n  return a;\n}\n')), false, 'a body already written');
     assert.equal(atEmptyBlock(...split('def f(a):\n    |\n    return a\n')), false);
+    // The editor closed the brace: the block is empty, though the lines below are indented deeper.
+    assert.equal(atEmptyBlock(...split('  if (x) {|}\n      more();\n')), true, '`{|}`');
+    assert.equal(atEmptyBlock(...split('  if (x) {|\n      more();\n')), false, 'no closer after the cursor');
   });
 });
 

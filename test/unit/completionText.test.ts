@@ -109,7 +109,20 @@ describe('post-processing', () => {
     assert.equal(postProcess('a, b)', ctx('foo(', 'c)')).covers, undefined);
     // While streaming, nothing is decided before the first line is there.
     assert.deepEqual(postProcess('a, b)', ctx('foo(', ')'), false), { text: '', final: false });
-    assert.equal(postProcess('a, b);\nnext', ctx('foo(', ')\n'), false).covers, 1);
+    assert.equal(postProcess('a, b);\nnext', ctx('foo(', ')\n', 1), false).covers, 1);
+  });
+
+  test('in a block the editor closed (`{|}`), lines before its closer leave it on a line of its own', () => {
+    const whole = postProcess('\n    y();\n  }', ctx('  if (x) {', '}\nz();'));
+    assert.deepEqual(
+      [whole.text, whole.covers],
+      ['\n    y();\n  }', 1],
+      'the block written to its end covers the closer',
+    );
+    const start = postProcess('\n    y();', ctx('  if (x) {', '}\nz();'));
+    assert.deepEqual([start.text, start.covers], ['\n    y();\n  ', undefined], 'the closer goes below, at the indent');
+    const call = postProcess('\n    a: 1,\n  });', ctx('  run({', '})\n'));
+    assert.deepEqual([call.text, call.covers], ['\n    a: 1,\n  });', 2]);
   });
 
   test('balances brackets: no mismatched closer, no half-written block', () => {

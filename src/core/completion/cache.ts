@@ -71,7 +71,7 @@ export function remainder(
   if (left <= 0) return { text: rest };
   const linePrefix = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
   const lineSuffix = input.suffix.slice(0, left);
-  return coversRest(linePrefix, rest.split('\n', 1)[0]!, lineSuffix) ? { text: rest, covers: left } : undefined;
+  return coversRest(linePrefix, rest, lineSuffix) ? { text: rest, covers: left } : undefined;
 }
 
 export interface CacheEntry {

@@ -71,6 +71,8 @@ export function atEmptyBlock(prefix: string, suffix: string): boolean {
     const code = linePrefix.replace(/\s*\/\/.*$/, '');
     if (!OPENS_BLOCK.test(code) && !COLON_HEADER.test(code)) return false;
     if (lineSuffix.trim() !== '' && !/^[)\]}]/.test(lineSuffix.trim())) return false;
+    // `{|}` (the editor closed it): the block is empty, whatever the lines below hold.
+    if (/\{\s*$/.test(code) && lineSuffix.trim().startsWith('}')) return true;
     opener = linePrefix;
     cursorIndent = indentOf(linePrefix) + 1;
   }

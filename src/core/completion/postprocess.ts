@@ -155,24 +155,27 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   const rest = compact(lineSuffix);
   if (!rest || !COVERABLE.test(lineSuffix)) return processAt(raw, ctx, ended);
   const atEnd = processAt(raw, { ...ctx, suffix: ctx.suffix.slice(lineSuffix.length) }, ended);
-  const first = atEnd.text.split('\n', 1)[0]!;
-  // Wait for the first line before deciding (only it can cover the rest of the line).
-  if (!ended && !atEnd.final && !stripFences(raw).includes('\n')) return { text: '', final: false };
-  if (covers(ctx.linePrefix, first, lineSuffix)) return { ...atEnd, covers: lineSuffix.length };
-  return processAt(raw, ctx, ended);
+  // Decided once the text, as written at the line's end, is complete (its first line mid-line).
+  if (!ended && !atEnd.final) return { text: '', final: false };
+  if (covers(ctx.linePrefix, atEnd.text, lineSuffix)) return { ...atEnd, covers: lineSuffix.length };
+  const before = processAt(raw, ctx, ended);
+  if (!before.text.includes('\n')) return before;
+  // Lines that stop short of the closers (`{|}` → the block's first lines): the closers go on a
+  // line of their own at the line's indent, where Enter between the pair puts them.
+  return { ...before, text: `${before.text}\n${/^[ \t]*/.exec(ctx.linePrefix)![0]}` };
 }
 
 /**
- * `line` (typed after `linePrefix`) holds the rest of the line's closers and quotes in order and
+ * `text` (typed after `linePrefix`) holds the rest of the line's closers and quotes in order and
  * leaves the same brackets open as the written line does: it can replace the rest of the line.
  */
-export function covers(linePrefix: string, line: string, lineSuffix: string): boolean {
+export function covers(linePrefix: string, text: string, lineSuffix: string): boolean {
   let at = 0;
   for (const c of compact(lineSuffix)) {
-    at = line.indexOf(c, at) + 1;
+    at = text.indexOf(c, at) + 1;
     if (at === 0) return false;
   }
-  return openAtEnd(linePrefix + line) === openAtEnd(linePrefix + lineSuffix);
+  return openAtEnd(linePrefix + text) === openAtEnd(linePrefix + lineSuffix);
 }
 
 /** The brackets still open at the end of `line`, and the quote of a string still open there. */

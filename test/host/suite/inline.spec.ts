@@ -112,6 +112,15 @@ describe('Inline completions in a real VS Code', () => {
     assert.equal(editor.selection.active.character, 'run(x, y);'.length, 'the cursor ends after the suggestion');
   });
 
+  it('in a block the editor closed, the suggested body leaves the closer on its own line', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'block.ts'));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const at = new vscode.Position(0, 'function f() {'.length);
+    editor.selection = new vscode.Selection(at, at);
+    assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted in the empty block');
+    assert.equal(doc.getText(), 'function f() {\n  return 1;\n}\n');
+  });
+
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
     const line = await suggestAndAccept(editor);
