@@ -79,6 +79,15 @@ class Editor {
     return this.ask();
   }
 
+  /** Types the opener `pair[0]`; the editor writes its closer `pair[1]` after the cursor (auto-closing). */
+  typeClosed(pair: string): Promise<Suggestion | undefined> {
+    this.pending?.abort();
+    this.text = this.text.slice(0, this.cursor) + pair + this.text.slice(this.cursor);
+    this.cursor++;
+    this.engine.noteEdit(pair[0]!);
+    return this.ask();
+  }
+
   /** Inserts text at the cursor (or deletes one char for '\b') and asks for a completion. */
   type(keys: string): Promise<Suggestion | undefined> {
     let last: Promise<Suggestion | undefined> = Promise.resolve(undefined);
@@ -262,6 +271,32 @@ describe('completion engine: what costs a request', () => {
     void again.editor.type('a, b)');
     await again.time.advance(1000);
     assert.equal(again.model.calls.length, 2, 'the line now reads `foo(a, b))`: asked afresh');
+  });
+
+  test('typing along through a pair the editor closes: the rest covers the closer it wrote, for free', async () => {
+    const { time, model, editor } = setup('  x = |\n  next();\n');
+    const first = editor.ask();
+    await time.advance(100);
+    model.last.end('run(a, [b]);');
+    assert.equal((await first)?.text, 'run(a, [b]);');
+    void editor.type('run');
+    const opened = editor.typeClosed('()');
+    await time.advance(1000);
+    assert.deepEqual([(await opened)?.text, (await opened)?.covers], ['a, [b]);', 1]);
+    void editor.type('a, ');
+    const nested = editor.typeClosed('[]');
+    await time.advance(1000);
+    assert.deepEqual([(await nested)?.text, (await nested)?.covers], ['b]);', 2], 'both closers covered');
+    void editor.type('b');
+    void editor.over(']');
+    const last = editor.over(')');
+    await time.advance(1000);
+    assert.deepEqual([(await last)?.text, (await last)?.covers], [';', undefined]);
+    assert.equal(model.calls.length, 1, 'no request while typing along, closers and all');
+    // A pair the suggestion does not hold: the closer the editor wrote is not covered, so it asks.
+    void editor.typeClosed('()');
+    await time.advance(1000);
+    assert.equal(model.calls.length, 2);
   });
 
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {

@@ -24,50 +24,64 @@ export function placeOf(input: CompletionInput): Place {
   };
 }
 
-/**
- * What was typed at `input` since `place`, or undefined when `input` is not `place` plus typing
- * (another document, before it, an edit behind or after the cursor).
- */
-export function typedSince(place: Place, input: CompletionInput): string | undefined {
-  return typedOver(place, input)?.typed;
+/** Characters the editor writes ahead of the cursor when it closes a pair (brackets and quotes). */
+const AUTO_CLOSED = /^[)\]}'"`]*/;
+/** At most this many of them gained since a place (nested pairs typed along a suggestion). */
+const MAX_GAINED = 8;
+
+export interface TypedOver {
+  typed: string;
+  /** Characters after the place's cursor that are gone (typed over by the editor's overtype, or deleted). */
+  gone: number;
+  /** Closers the editor wrote after the cursor since (auto-closed pairs typed along). */
+  gained: number;
 }
 
 /**
- * As typedSince; besides, up to `covers` characters after the place's cursor may be gone: the
- * closers a suggestion covered (postprocess.ts `Processed.covers`), typed over (the editor's
- * overtype) or deleted. `gone` says how many.
+ * What was typed at `input` since `place`, or undefined when `input` is not `place` plus typing
+ * (another document, before it, an edit behind or after the cursor). Typing here is what
+ * auto-closing makes of it too: up to
+ * `covers` characters after the place's cursor may be gone (closers a suggestion covered,
+ * postprocess.ts `Processed.covers`, typed over), and closers the editor wrote for pairs typed
+ * since may sit after the cursor (`foo(` typed along `foo(a);` leaves `foo(|)`). Whether the rest
+ * of the suggestion still covers what is after the cursor is remainder()'s to say.
  */
-export function typedOver(
-  place: Place,
-  input: CompletionInput,
-  covers = 0,
-): { typed: string; gone: number } | undefined {
+export function typedOver(place: Place, input: CompletionInput, covers = 0): TypedOver | undefined {
   if (place.docKey !== input.docKey) return undefined;
   const typed = input.offset - place.offset;
   if (typed < 0 || typed > input.prefix.length) return undefined;
   const at = input.prefix.length - typed - place.anchor.length;
   if (at < 0 || !input.prefix.startsWith(place.anchor, at)) return undefined;
-  for (let gone = 0; gone <= covers; gone++) {
-    if (input.suffix.slice(0, SUFFIX_CHARS - gone) === place.suffixHead.slice(gone))
-      return { typed: input.prefix.slice(input.prefix.length - typed), gone };
+  const text = input.prefix.slice(input.prefix.length - typed);
+  const head = input.suffix.slice(0, SUFFIX_CHARS);
+  if (head === place.suffixHead) return { typed: text, gone: 0, gained: 0 };
+  // Only text typed since can have made the editor write closers.
+  const gainable = typed > 0 ? Math.min(MAX_GAINED, AUTO_CLOSED.exec(head)![0].length) : 0;
+  for (let gained = 0; gained <= gainable; gained++) {
+    for (let gone = 0; gone <= covers; gone++) {
+      if (gained === 0 && gone === 0) continue;
+      // The window both heads still share.
+      const shared = SUFFIX_CHARS - Math.max(gained, gone);
+      if (head.slice(gained, gained + shared) === place.suffixHead.slice(gone, gone + shared))
+        return { typed: text, gone, gained };
+    }
   }
   return undefined;
 }
 
 /**
- * The rest of a suggestion to show at `input`, typed along `typed` characters with `gone` of the
- * `covers` characters after its cursor gone; undefined when what remains no longer covers the
- * closers still after the cursor (they were typed as new text, not over).
+ * The rest of a suggestion to show at `input`, typed along as `over` says; undefined when what
+ * remains no longer covers the closers after the cursor it must write over (the ones it covered
+ * and not yet typed over, and the ones the editor wrote since).
  */
 export function remainder(
   text: string,
   covers: number,
-  typed: string,
-  gone: number,
+  over: TypedOver,
   input: CompletionInput,
 ): { text: string; covers?: number } | undefined {
-  const rest = text.slice(typed.length);
-  const left = covers - gone;
+  const rest = text.slice(over.typed.length);
+  const left = covers - over.gone + over.gained;
   if (left <= 0) return { text: rest };
   const linePrefix = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
   const lineSuffix = input.suffix.slice(0, left);
@@ -118,7 +132,7 @@ export class SuggestionCache {
       if (n < 0 || (n > 0 && (!this.typedAlong || n > e.text.length))) continue;
       const over = typedOver(e.place, input, e.covers);
       if (over === undefined || !e.text.startsWith(over.typed)) continue;
-      const left = remainder(e.text, e.covers ?? 0, over.typed, over.gone, input);
+      const left = remainder(e.text, e.covers ?? 0, over, input);
       if (left === undefined) continue;
       // Typed (or accepted) all of it: at a line's end what follows is new ground, the next line.
       // Where the answer ended at written text (the rest of the line, or the next line, which the

@@ -5,7 +5,7 @@ import type { InlineConfig } from '../config';
 import { TieredError } from '../errors';
 import type { Clock, Logger } from '../types';
 import { silentLogger } from '../types';
-import { placeOf, remainder, SuggestionCache, typedOver, typedSince, type Place } from './cache';
+import { placeOf, remainder, SuggestionCache, typedOver, type Place } from './cache';
 import { AdaptiveDebounce, type DebounceOptions } from './debounce';
 import type { AskGate } from './gate';
 import { wantsMultiline } from './multiline';
@@ -313,7 +313,8 @@ export class CompletionEngine {
 
   /** Whether what was typed since the flight started still agrees with what it predicts. */
   private match(f: Flight, input: CompletionInput): Match {
-    const typed = typedSince(f.place, input);
+    // Closers the editor wrote for pairs typed along the prediction do not part from it.
+    const typed = typedOver(f.place, input)?.typed;
     if (typed === undefined) return 'diverged';
     if (typed === '') return 'match';
     const predicted = f.ended ? f.text : stripFences(f.raw);
@@ -484,7 +485,7 @@ export class CompletionEngine {
     if (signal.aborted || (f.end !== 'done' && f.end !== 'enough')) return undefined;
     const over = typedOver(f.place, input, f.covers);
     if (over === undefined || !f.text.startsWith(over.typed)) return undefined;
-    const left = remainder(f.text, f.covers ?? 0, over.typed, over.gone, input);
+    const left = remainder(f.text, f.covers ?? 0, over, input);
     return left?.text ? { ...served(left.text, left.covers), requestId: f.id, model: f.model, via } : undefined;
   }
 
