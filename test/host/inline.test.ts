@@ -23,6 +23,9 @@ const COVER_REPLY = 'x, y);';
 /** Between the braces the editor closed, the server answers the body as a FIM model does (block.ts). */
 const BLOCK_PREFIX = 'function f() {';
 const BLOCK_REPLY = '\n  return 1;\n';
+/** At the end of this line the server answers a call the spec then types along (along.ts). */
+const ALONG_PREFIX = 'y = ';
+const ALONG_REPLY = 'run(a, b);';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
@@ -33,6 +36,7 @@ const FILES: Record<string, string> = {
   'mid.ts': 'check();\n',
   'closers.ts': 'run()\nnext();\n',
   'block.ts': 'function f() {}\n',
+  'along.ts': 'y = \n',
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -54,7 +58,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
                 ? COVER_REPLY
                 : req.fim?.prefix.endsWith(BLOCK_PREFIX)
                   ? BLOCK_REPLY
-                  : INLINE_REPLY,
+                  : req.fim?.prefix.endsWith(ALONG_PREFIX)
+                    ? ALONG_REPLY
+                    : INLINE_REPLY,
       },
     });
     workspace = makeWorkspace(FILES);
@@ -107,7 +113,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /9 passing/);
+    assert.match(result.output, /10 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');
@@ -126,6 +132,13 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
       prompts.filter((p) => p.endsWith(`${MID_PREFIX}${MID_REPLY}`)).length,
       0,
       'a request was sent at the end of a mid-line suggestion taken in full',
+    );
+    // Typed along through the pair VS Code closed: the one answer served every key.
+    assert.equal(prompts.filter((p) => p.endsWith(ALONG_PREFIX)).length, 1, 'the call was asked once');
+    assert.deepEqual(
+      prompts.filter((p) => /y = r(u(n\(?)?)?$/.test(p)),
+      [],
+      'a request was sent while typing along the suggestion',
     );
     const bodies = models.log.map((r) => JSON.stringify(r.body));
     assert.equal(

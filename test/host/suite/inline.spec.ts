@@ -121,6 +121,21 @@ describe('Inline completions in a real VS Code', () => {
     assert.equal(doc.getText(), 'function f() {\n  return 1;\n}\n');
   });
 
+  it('typing along a suggestion through a pair VS Code closes keeps it, closer covered', async () => {
+    const editor = await openAtEnd('along.ts');
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await sleep(1500);
+    // Typed as keys are (the `type` command): VS Code closes the `(` and writes `)` after the cursor.
+    for (const ch of 'run(') {
+      await vscode.commands.executeCommand('type', { text: ch });
+      await sleep(150);
+    }
+    assert.equal(editor.document.lineAt(0).text, 'y = run()', 'VS Code did not close the pair');
+    await sleep(600);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    assert.equal(editor.document.lineAt(0).text, 'y = run(a, b);', 'the rest of the suggestion wrote over the closer');
+  });
+
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
     const line = await suggestAndAccept(editor);
