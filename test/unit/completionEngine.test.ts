@@ -206,13 +206,19 @@ describe('completion engine: what costs a request', () => {
     assert.equal(model.calls.length, 2);
   });
 
-  /** Asks at the `|` of `doc`, the model answers `reply`, and the user types the shown text to its end. */
-  async function takeInFull(doc: string, reply: string) {
+  /** Asks at the `|` of `doc` and the model answers `reply`: what is shown, with the set-up. */
+  async function answered(doc: string, reply: string) {
     const s = setup(doc);
     const first = s.editor.ask();
     await s.time.advance(100);
     s.model.last.end(reply);
-    const shown = (await first)?.text ?? '';
+    return { ...s, first: await first };
+  }
+
+  /** Asks at the `|` of `doc`, the model answers `reply`, and the user types the shown text to its end. */
+  async function takeInFull(doc: string, reply: string) {
+    const s = await answered(doc, reply);
+    const shown = s.first?.text ?? '';
     const last = s.editor.type(shown);
     await s.time.advance(1000);
     return { ...s, shown, calls: s.model.calls.length, last };
@@ -248,12 +254,9 @@ describe('completion engine: what costs a request', () => {
   });
 
   test('an answer through the closers the editor wrote covers them, typed along and over them for free', async () => {
-    const { time, model, editor } = setup('  foo(|)\n  next();\n');
-    const first = editor.ask();
-    await time.advance(100);
-    model.last.end('a, b);\n  more();');
+    const { time, model, editor, first } = await answered('  foo(|)\n  next();\n', 'a, b);\n  more();');
     const pick = (x: Suggestion | undefined) => x && { text: x.text, covers: x.covers, via: x.via };
-    assert.deepEqual(pick(await first), { text: 'a, b);', covers: 1, via: 'request' });
+    assert.deepEqual(pick(first), { text: 'a, b);', covers: 1, via: 'request' });
     const typed = editor.type('a, b');
     await time.advance(1000);
     assert.deepEqual(pick(await typed), { text: ');', covers: 1, via: 'cache' });
@@ -263,22 +266,16 @@ describe('completion engine: what costs a request', () => {
     assert.deepEqual(pick(await over), { text: ';', covers: undefined, via: 'cache' });
     assert.equal(model.calls.length, 1, 'typed along and over the closer: no request');
     // Typed as new text (no overtype), the `)` leaves the written one uncovered: the rest is stale.
-    const again = setup('  foo(|)\n');
-    const ask = again.editor.ask();
-    await again.time.advance(100);
-    again.model.last.end('a, b);');
-    assert.equal((await ask)?.covers, 1);
+    const again = await answered('  foo(|)\n', 'a, b);');
+    assert.equal(again.first?.covers, 1);
     void again.editor.type('a, b)');
     await again.time.advance(1000);
     assert.equal(again.model.calls.length, 2, 'the line now reads `foo(a, b))`: asked afresh');
   });
 
   test('typing along through a pair the editor closes: the rest covers the closer it wrote, for free', async () => {
-    const { time, model, editor } = setup('  x = |\n  next();\n');
-    const first = editor.ask();
-    await time.advance(100);
-    model.last.end('run(a, [b]);');
-    assert.equal((await first)?.text, 'run(a, [b]);');
+    const { time, model, editor, first } = await answered('  x = |\n  next();\n', 'run(a, [b]);');
+    assert.equal(first?.text, 'run(a, [b]);');
     void editor.type('run');
     const opened = editor.typeClosed('()');
     await time.advance(1000);

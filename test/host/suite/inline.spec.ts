@@ -28,6 +28,15 @@ async function openAtEnd(rel: string): Promise<vscode.TextEditor> {
   return editor;
 }
 
+/** Opens a file with the cursor on its first line after `before`. */
+async function openAfter(rel: string, before: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), rel));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const at = new vscode.Position(0, before.length);
+  editor.selection = new vscode.Selection(at, at);
+  return editor;
+}
+
 /** Asks for ghost text, waits for it, and accepts it as Tab would; returns the line afterwards. */
 async function suggestAndAccept(editor: vscode.TextEditor, waitMs = 3000): Promise<string> {
   await askAndAccept(editor, waitMs);
@@ -92,10 +101,8 @@ describe('Inline completions in a real VS Code', () => {
   });
 
   it('a mid-line suggestion taken in full leaves the line as the model said it resumes', async () => {
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'mid.ts'));
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
-    const at = new vscode.Position(0, 'check('.length);
-    editor.selection = new vscode.Selection(at, at);
+    const editor = await openAfter('mid.ts', 'check(');
+    const doc = editor.document;
     assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted in the middle of the line');
     assert.equal(doc.lineAt(0).text, 'check(a, b);');
     // VS Code asks again at the new cursor; inline.test.ts checks that no request went there.
@@ -103,20 +110,16 @@ describe('Inline completions in a real VS Code', () => {
   });
 
   it('a suggestion through the closer the editor wrote replaces it: Tab leaves one closer', async () => {
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'closers.ts'));
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
-    const at = new vscode.Position(0, 'run('.length);
-    editor.selection = new vscode.Selection(at, at);
+    const editor = await openAfter('closers.ts', 'run(');
+    const doc = editor.document;
     assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted before the closer');
     assert.equal(doc.getText(), 'run(x, y);\nnext();\n', 'the closer was written over, not doubled or cut');
     assert.equal(editor.selection.active.character, 'run(x, y);'.length, 'the cursor ends after the suggestion');
   });
 
   it('in a block the editor closed, the suggested body leaves the closer on its own line', async () => {
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'block.ts'));
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
-    const at = new vscode.Position(0, 'function f() {'.length);
-    editor.selection = new vscode.Selection(at, at);
+    const editor = await openAfter('block.ts', 'function f() {');
+    const doc = editor.document;
     assert.ok(await askAndAccept(editor, 8000), 'no suggestion was accepted in the empty block');
     assert.equal(doc.getText(), 'function f() {\n  return 1;\n}\n');
   });
