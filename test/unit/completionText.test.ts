@@ -105,6 +105,8 @@ describe('post-processing', () => {
     // Its closers close its own brackets, not the line's: no cover, nothing of the line repeated.
     const own = postProcess('x.map((y) => y)', ctx('foo(', ')'));
     assert.deepEqual([own.text, own.covers], ['x.map((y) => y)', undefined]);
+    // A CRLF document: the line's '\r' is not written over.
+    assert.equal(postProcess('a, b);', ctx('foo(', ')\r\nnext();\r\n')).covers, 1);
     // Real code after the cursor is never covered.
     assert.equal(postProcess('a, b)', ctx('foo(', 'c)')).covers, undefined);
     // While streaming, nothing is decided before the first line is there.

@@ -157,7 +157,8 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   const atEnd = processAt(raw, { ...ctx, suffix: ctx.suffix.slice(lineSuffix.length) }, ended);
   // Decided once the text, as written at the line's end, is complete (its first line mid-line).
   if (!ended && !atEnd.final) return { text: '', final: false };
-  if (covers(ctx.linePrefix, atEnd.text, lineSuffix)) return { ...atEnd, covers: lineSuffix.length };
+  // A CRLF document's line ends in '\r': not part of what is written over.
+  if (covers(ctx.linePrefix, atEnd.text, lineSuffix)) return { ...atEnd, covers: lineSuffix.replace(/\r$/, '').length };
   const before = processAt(raw, ctx, ended);
   if (!before.text.includes('\n')) return before;
   // Lines that stop short of the closers (`{|}` → the block's first lines): the closers go on a

@@ -72,7 +72,10 @@ export class TieredInlineProvider implements vscode.InlineCompletionItemProvider
       if (!suggestion || token.isCancellationRequested) return undefined;
       // A suggestion that goes through the closers after the cursor replaces them (VS Code shows
       // the closers it keeps as part of the ghost text, as it does for Copilot's items).
-      const range = new vscode.Range(position, position.translate(0, suggestion.covers ?? 0));
+      const range = new vscode.Range(
+        position,
+        document.validatePosition(position.translate(0, suggestion.covers ?? 0)),
+      );
       const item = new vscode.InlineCompletionItem(suggestion.text, range, {
         command: ACCEPT_COMMAND,
         title: 'Accept inline suggestion',
