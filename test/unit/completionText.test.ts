@@ -123,6 +123,8 @@ describe('post-processing', () => {
     );
     const start = postProcess('\n    y();', ctx('  if (x) {', '}\nz();'));
     assert.deepEqual([start.text, start.covers], ['\n    y();\n  ', undefined], 'the closer goes below, at the indent');
+    // Only a closer goes below: lines before a bare `;` stay as they are.
+    assert.equal(postProcess('x(\n  1,\n)', ctx('y = ', ';\n')).text, 'x(\n  1,\n)');
     const call = postProcess('\n    a: 1,\n  });', ctx('  run({', '})\n'));
     assert.deepEqual([call.text, call.covers], ['\n    a: 1,\n  });', 2]);
   });

@@ -143,12 +143,14 @@ function scanBrackets(text: string, suffixFirst: string, free?: string[], lineSt
  * `ended` says the stream is over; while it runs, only complete lines are judged, and `final`
  * tells the engine that more text cannot change the result (so the stream can be stopped).
  *
- * Before closers only (`foo(|)`, what auto-closing leaves), a text whose first line goes through
- * them and leaves the line's brackets as they were (`a, b);`) is taken as written at the line's
- * end and covers them; the ghost text then may go on past the line. Copilot does the same: its
- * range ends after the rest of the line its completion contains (checkSuffix in
+ * Before closers only (`foo(|)`, what auto-closing leaves), a text that goes through them in
+ * order and leaves the line's brackets as they were (`a, b);`, or a block's lines down to its
+ * `}`) is taken as written at the line's end and covers them; the ghost text then may go on past
+ * the line. Copilot does the same: its range ends after the rest of the line its completion
+ * contains (checkSuffix in
  * https://github.com/microsoft/vscode-copilot-chat/blob/main/src/extension/completions-core/vscode-node/lib/src/suggestions/suggestions.ts,
- * the range in ghostText/copilotCompletion.ts). Otherwise the text stops before them.
+ * the range in ghostText/copilotCompletion.ts). Otherwise the text stops before them; lines that
+ * stop before a closer leave it on a line of its own.
  */
 export function postProcess(raw: string, ctx: PostContext, ended = true): Processed {
   const lineSuffix = ctx.suffix.split('\n', 1)[0]!;
@@ -160,7 +162,7 @@ export function postProcess(raw: string, ctx: PostContext, ended = true): Proces
   // A CRLF document's line ends in '\r': not part of what is written over.
   if (covers(ctx.linePrefix, atEnd.text, lineSuffix)) return { ...atEnd, covers: lineSuffix.replace(/\r$/, '').length };
   const before = processAt(raw, ctx, ended);
-  if (!before.text.includes('\n')) return before;
+  if (!before.text.includes('\n') || !/^[)\]}]/.test(rest)) return before;
   // Lines that stop short of the closers (`{|}` → the block's first lines): the closers go on a
   // line of their own at the line's indent, where Enter between the pair puts them.
   return { ...before, text: `${before.text}\n${/^[ \t]*/.exec(ctx.linePrefix)![0]}` };
