@@ -38,9 +38,9 @@ function lineState(line: string): 'code' | 'string' | 'comment' {
 function shouldClose(doc: string, cursor: number, open: string): boolean {
   const next = doc[cursor];
   if (next !== undefined && !AUTO_CLOSE_BEFORE.includes(next)) return false;
+  if (open === '(' || open === '[' || open === '{') return true;
   const line = doc.slice(doc.lastIndexOf('\n', cursor - 1) + 1, cursor);
   const state = lineState(line);
-  if (open === '(' || open === '[' || open === '{') return true;
   if (state === 'string' || (state === 'comment' && open !== '"')) return false;
   return !/[\w$]$/.test(line);
 }
@@ -52,7 +52,7 @@ function shouldClose(doc: string, cursor: number, open: string): boolean {
  * (the keys that would have retyped it are not pressed). Keys keep their times.
  */
 export function autoCloseKeys(file: string, seg: Segment): Key[] {
-  const state: EditorState = { doc: file.slice(0, seg.start) + seg.after, cursor: seg.start };
+  const state = openState(file, seg);
   /** Offsets in the document of closers the editor inserted and the typist has not reached. */
   let auto: number[] = [];
   let typed = '';
@@ -130,6 +130,11 @@ export interface EditorState {
   cursor: number;
 }
 
+/** The document as a segment opens: the file without the segment's text, the cursor where it goes. */
+export function openState(file: string, seg: Segment): EditorState {
+  return { doc: file.slice(0, seg.start) + seg.after, cursor: seg.start };
+}
+
 /** One key applied to the document as the editor does (the replay's editor and the checks share it). */
 export function applyKey(state: EditorState, key: Key): void {
   if (key.move !== undefined) state.cursor += key.move;
@@ -145,7 +150,7 @@ export function applyKey(state: EditorState, key: Key): void {
 
 /** The document the editor holds after `keys` (for checks: it must differ from the file only by closers ahead). */
 export function applyKeys(file: string, seg: Segment, keys: Key[]): EditorState {
-  const state = { doc: file.slice(0, seg.start) + seg.after, cursor: seg.start };
+  const state = openState(file, seg);
   for (const k of keys) applyKey(state, k);
   return state;
 }

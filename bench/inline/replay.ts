@@ -17,7 +17,7 @@ import {
 import { systemClock } from '../../src/core/types';
 import type { CompletionSource } from '../../src/core/completion';
 import type { Key, Segment } from './trace';
-import { applyKey, type EditorState } from './autoClose';
+import { applyKey, openState, type EditorState } from './autoClose';
 
 export const EDITOR_DEBOUNCE_MS = 50;
 
@@ -158,8 +158,7 @@ export class ReplayEditor {
   }
 
   open(segment: Segment, file: string, docKey: string): void {
-    this.state.doc = file.slice(0, segment.start) + segment.after;
-    this.state.cursor = segment.start;
+    Object.assign(this.state, openState(file, segment));
     this.docKey = docKey;
     this.lastKeyAt = performance.now();
     this.ghostAt = undefined;
@@ -180,8 +179,6 @@ export class ReplayEditor {
     // A cursor move: the ghost text goes, and VS Code asks for none (it asks on edits).
     if (key.move !== undefined) return;
     this.engine.noteEdit(key.insert ?? '');
-    this.lastKeyAt = now;
-    this.ghostAt = undefined;
     if (
       key.insert !== undefined &&
       shownBefore &&

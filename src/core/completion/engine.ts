@@ -296,11 +296,9 @@ export class CompletionEngine {
       const hit = this.cache.get(input);
       // An explicit ask where the last answer was empty asks again: the user wants one now.
       if (hit && (hit.text || !input.explicit)) {
-        const e = hit.entry;
+        const { entry: e, ...shown } = hit;
         return Promise.resolve(
-          hit.text
-            ? { ...served(hit.text, hit.covers), requestId: e.requestId, model: e.model, via: 'cache' as const }
-            : undefined,
+          shown.text ? { ...shown, requestId: e.requestId, model: e.model, via: 'cache' as const } : undefined,
         );
       }
     }
@@ -486,7 +484,7 @@ export class CompletionEngine {
     const over = typedOver(f.place, input, f.covers);
     if (over === undefined || !f.text.startsWith(over.typed)) return undefined;
     const left = remainder(f.text, f.covers ?? 0, over, input);
-    return left?.text ? { ...served(left.text, left.covers), requestId: f.id, model: f.model, via } : undefined;
+    return left?.text ? { ...left, requestId: f.id, model: f.model, via } : undefined;
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -506,9 +504,4 @@ export class CompletionEngine {
   private meterCall(t0: number | undefined, requestId?: number): void {
     if (t0 !== undefined) this.opts.meter?.('call', this.opts.perfNow!() - t0, requestId);
   }
-}
-
-/** Ghost text, with the characters after the cursor it writes over when there are any. */
-function served(text: string, covers: number | undefined): { text: string; covers?: number } {
-  return covers ? { text, covers } : { text };
 }
