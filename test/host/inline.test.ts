@@ -1,7 +1,8 @@
 // Inline completions in a real VS Code (code-server 1.100.3) against the local model server: the
 // spec (suite/inline.spec.ts) types and accepts; this file checks what the model server received:
 // the lite model was asked, nothing from the excluded file, nothing once the cap was reached,
-// nothing at the end of a mid-line suggestion taken in full.
+// nothing at the end of a mid-line suggestion taken in full, nothing after Enter in a block whose
+// body is shown.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../server/modelServer';
@@ -26,6 +27,13 @@ const BLOCK_REPLY = '\n  return 1;\n';
 /** At the end of this line the server answers a call the spec then types along (along.ts). */
 const ALONG_PREFIX = 'y = ';
 const ALONG_REPLY = 'run(a, b);';
+/**
+ * Between the braces the editor closed, the server answers a body; the spec then presses Enter
+ * (enter.ts). Indented as VS Code indents a file with nothing to detect (4 spaces), as a model
+ * follows the file's own indentation.
+ */
+const ENTER_PREFIX = 'function g() {';
+const ENTER_REPLY = '\n    const a = 1;\n    return a;\n';
 
 const FILES: Record<string, string> = {
   'main.ts': 'const result = \n',
@@ -37,6 +45,7 @@ const FILES: Record<string, string> = {
   'closers.ts': 'run()\nnext();\n',
   'block.ts': 'function f() {}\n',
   'along.ts': 'y = \n',
+  'enter.ts': 'function g() {}\n',
 };
 
 describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () => {
@@ -60,7 +69,9 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
                   ? BLOCK_REPLY
                   : req.fim?.prefix.endsWith(ALONG_PREFIX)
                     ? ALONG_REPLY
-                    : INLINE_REPLY,
+                    : req.fim?.prefix.endsWith(ENTER_PREFIX)
+                      ? ENTER_REPLY
+                      : INLINE_REPLY,
       },
     });
     workspace = makeWorkspace(FILES);
@@ -113,7 +124,7 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     const summary = models.log.map((r) => `${r.id} ${r.route} ${r.model} ${JSON.stringify(r.body).slice(0, 160)}`);
     assert.equal(result.exitCode, 0, `${result.output}\n--- model server log ---\n${summary.join('\n')}`);
     assert.match(result.output, /Tab accepts it/);
-    assert.match(result.output, /10 passing/);
+    assert.match(result.output, /11 passing/);
 
     const inline = models.log.filter((r) => r.route === 'openai.completions');
     assert.ok(inline.length > 0, 'no FIM request reached the server');
@@ -139,6 +150,13 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
       prompts.filter((p) => /y = r(u(n\(?)?)?$/.test(p)),
       [],
       'a request was sent while typing along the suggestion',
+    );
+    // Enter between the braces, the body shown: VS Code asks again, and the shown answer serves it.
+    assert.equal(prompts.filter((p) => p.endsWith(ENTER_PREFIX)).length, 1, 'the block was asked once');
+    assert.deepEqual(
+      prompts.filter((p) => p.includes(`${ENTER_PREFIX}\n`)),
+      [],
+      'a request was sent after Enter between the braces',
     );
     const bodies = models.log.map((r) => JSON.stringify(r.body));
     assert.equal(

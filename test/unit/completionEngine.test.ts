@@ -88,6 +88,17 @@ class Editor {
     return this.ask();
   }
 
+  /** Enter between a pair the editor closed (`{|}`): the closer goes to a line of its own below, at the line's indent. */
+  enter(): Promise<Suggestion | undefined> {
+    this.pending?.abort();
+    const indent = /^[ \t]*/.exec(this.text.slice(this.text.lastIndexOf('\n', this.cursor - 1) + 1))![0];
+    const change = `\n${indent}  \n${indent}`;
+    this.text = this.text.slice(0, this.cursor) + change + this.text.slice(this.cursor);
+    this.cursor += indent.length + 3;
+    this.engine.noteEdit(change);
+    return this.ask();
+  }
+
   /** Inserts text at the cursor (or deletes one char for '\b') and asks for a completion. */
   type(keys: string): Promise<Suggestion | undefined> {
     let last: Promise<Suggestion | undefined> = Promise.resolve(undefined);
@@ -294,6 +305,34 @@ describe('completion engine: what costs a request', () => {
     void editor.typeClosed('()');
     await time.advance(1000);
     assert.equal(model.calls.length, 2);
+  });
+
+  test('Enter between a pair the editor closed keeps the block suggestion, without its line break before the closer', async () => {
+    const body = await answered('  if (x) {|}\n  next();\n', '\n    a();\n    b();\n');
+    assert.equal(body.first?.text, '\n    a();\n    b();\n  ', 'lines that stop short of the closer');
+    const entered = body.editor.enter();
+    await body.time.advance(1000);
+    assert.equal(body.model.calls.length, 1, 'Enter asks nothing');
+    assert.deepEqual([(await entered)?.text, (await entered)?.via], ['a();\n    b();', 'cache']);
+    void body.editor.type('a();');
+    const next = body.editor.type('\n    ');
+    await body.time.advance(1000);
+    assert.equal(body.model.calls.length, 1, 'typing along asks nothing');
+    assert.equal((await next)?.text, 'b();');
+
+    // A text that covered the closer: its last line is the closer line the editor wrote.
+    const covered = await answered('  if (x) {|}\n', '\n    a();\n  }');
+    assert.equal(covered.first?.covers, 1);
+    const after = covered.editor.enter();
+    await covered.time.advance(1000);
+    assert.equal(covered.model.calls.length, 1);
+    assert.deepEqual([(await after)?.text, (await after)?.covers], ['a();', undefined]);
+
+    // A body indented otherwise than Enter indents: the keys part from it, so it asks.
+    const other = await answered('  if (x) {|}\n', '\n\ta();\n');
+    void other.editor.enter();
+    await other.time.advance(1000);
+    assert.equal(other.model.calls.length, 2);
   });
 
   test('in-flight reuse: a streaming request whose prediction matches the keys is not duplicated', async () => {

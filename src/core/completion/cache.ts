@@ -1,6 +1,6 @@
 // Suggestions already paid for, keyed by where they apply. A lookup also serves a suggestion the
 // user is typing along: typed text that matches its start leaves the rest to show, for free.
-import { covers as coversRest } from './postprocess';
+import { compact, covers as coversRest } from './postprocess';
 import type { CompletionInput } from './types';
 
 /** Characters before the cursor that must match (enough to tell two places apart). */
@@ -35,7 +35,15 @@ export interface TypedOver {
   gone: number;
   /** Closers the editor wrote after the cursor since (auto-closed pairs typed along). */
   gained: number;
+  /**
+   * The line break and indent the editor put before the closers when Enter was typed between a
+   * pair (`{|}` → `{\n  |\n}`): the closers now sit on a line of their own below the cursor.
+   */
+  split?: string;
 }
+
+/** The closers' own line that Enter between a pair leaves after the cursor (VS Code's onEnter indentOutdent). */
+const SPLIT = /^\n[ \t]*(?=[)\]}])/;
 
 /**
  * What was typed at `input` since `place`, or undefined when `input` is not `place` plus typing
@@ -55,15 +63,20 @@ export function typedOver(place: Place, input: CompletionInput, covers = 0): Typ
   const text = input.prefix.slice(input.prefix.length - typed);
   const head = input.suffix.slice(0, SUFFIX_CHARS);
   if (head === place.suffixHead) return { typed: text, gone: 0, gained: 0 };
-  // Only text typed since can have made the editor write closers.
-  const gainable = typed > 0 ? Math.min(MAX_GAINED, AUTO_CLOSED.exec(head)![0].length) : 0;
-  for (let gained = 0; gained <= gainable; gained++) {
-    for (let gone = 0; gone <= covers; gone++) {
-      if (gained === 0 && gone === 0) continue;
-      // The window both heads still share.
-      const shared = SUFFIX_CHARS - Math.max(gained, gone);
-      if (head.slice(gained, gained + shared) === place.suffixHead.slice(gone, gone + shared))
-        return { typed: text, gone, gained };
+  // Enter typed since, between a pair: the editor moved the closers to a line below.
+  const split = text.includes('\n') ? SPLIT.exec(head)?.[0] : undefined;
+  for (const moved of split ? ['', split] : ['']) {
+    const after = head.slice(moved.length);
+    // Only text typed since can have made the editor write closers.
+    const gainable = typed > 0 ? Math.min(MAX_GAINED, AUTO_CLOSED.exec(after)![0].length) : 0;
+    for (let gained = 0; gained <= gainable; gained++) {
+      for (let gone = 0; gone <= covers; gone++) {
+        if (gained === 0 && gone === 0 && !moved) continue;
+        // The window both heads still share.
+        const shared = SUFFIX_CHARS - moved.length - Math.max(gained, gone);
+        if (after.slice(gained, gained + shared) === place.suffixHead.slice(gone, gone + shared))
+          return moved ? { typed: text, gone, gained, split: moved } : { typed: text, gone, gained };
+      }
     }
   }
   return undefined;
@@ -82,10 +95,27 @@ export function remainder(
 ): { text: string; covers?: number } | undefined {
   const rest = text.slice(over.typed.length);
   const left = covers - over.gone + over.gained;
+  if (over.split !== undefined) return besideSplit(rest, left, input.suffix.slice(over.split.length));
   if (left <= 0) return { text: rest };
   const linePrefix = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
   const lineSuffix = input.suffix.slice(0, left);
   return coversRest(linePrefix, rest, lineSuffix) ? { text: rest, covers: left } : undefined;
+}
+
+/**
+ * The rest of a suggestion once Enter between a pair put the closers on their own line below: the
+ * line break the text wrote before them (postprocess.ts puts one after lines that stop short of
+ * the closers) or the closers it covered (its last line) are written already, so they are left out.
+ * Undefined when the text does not end that way, or when nothing else is left.
+ */
+function besideSplit(rest: string, covered: number, closersOn: string): { text: string } | undefined {
+  const end = rest.lastIndexOf('\n');
+  if (end < 0) return undefined;
+  const last = rest.slice(end + 1);
+  const closers = closersOn.slice(0, Math.max(0, covered));
+  if (covered > 0 ? compact(last) !== compact(closers) : last.trim() !== '') return undefined;
+  const text = rest.slice(0, end).replace(/[ \t]+$/, '');
+  return text.trim() ? { text } : undefined;
 }
 
 export interface CacheEntry {

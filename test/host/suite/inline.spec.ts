@@ -139,6 +139,18 @@ describe('Inline completions in a real VS Code', () => {
     assert.equal(editor.document.lineAt(0).text, 'y = run(a, b);', 'the rest of the suggestion wrote over the closer');
   });
 
+  it('Enter between the braces of a shown block body keeps it: Tab leaves the body and the closer below', async () => {
+    const editor = await openAfter('enter.ts', 'function g() {');
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await sleep(1500);
+    // The `type` command runs VS Code's onEnter rules: the `}` goes to a line of its own below.
+    await vscode.commands.executeCommand('type', { text: '\n' });
+    assert.equal(editor.document.getText(), 'function g() {\n    \n}\n', 'VS Code did not split the pair');
+    await sleep(600);
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+    assert.equal(editor.document.getText(), 'function g() {\n    const a = 1;\n    return a;\n}\n');
+  });
+
   it('an excluded file sends nothing (no ghost text)', async () => {
     const editor = await openAtEnd('secrets/token.ts');
     const line = await suggestAndAccept(editor);
