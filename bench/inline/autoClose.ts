@@ -15,7 +15,8 @@
 //   the outer indent, the cursor on an indented line between (onEnter IndentOutdent);
 // - the typist does not retype a closer the editor already wrote on the line below: it moves the
 //   cursor past it (End/Down). A cursor move hides ghost text and asks for none (VS Code requests
-//   inline suggestions on edits).
+//   inline suggestions on edits: test/host/suite/inline.spec.ts moves past a closer line in a real
+//   VS Code, and the model server sees no request there).
 import type { Key, Segment } from './trace';
 
 const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}', "'": "'", '"': '"', '`': '`' };

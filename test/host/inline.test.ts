@@ -154,9 +154,15 @@ describe('inline completions in a real VS Code', { skip: hostSkipReason() }, () 
     // Enter between the braces, the body shown: VS Code asks again, and the shown answer serves it.
     assert.equal(prompts.filter((p) => p.endsWith(ENTER_PREFIX)).length, 1, 'the block was asked once');
     assert.deepEqual(
-      prompts.filter((p) => p.includes(`${ENTER_PREFIX}\n`)),
+      prompts.filter((p) => p.endsWith(`${ENTER_PREFIX}\n    `)),
       [],
       'a request was sent after Enter between the braces',
+    );
+    // A cursor move that edits nothing asks nothing (the bench's typist moves past closer lines).
+    assert.deepEqual(
+      prompts.filter((p) => p.endsWith('return a;\n}')),
+      [],
+      'a request was sent after a cursor move',
     );
     const bodies = models.log.map((r) => JSON.stringify(r.body));
     assert.equal(

@@ -149,6 +149,12 @@ describe('Inline completions in a real VS Code', () => {
     await sleep(600);
     await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
     assert.equal(editor.document.getText(), 'function g() {\n    const a = 1;\n    return a;\n}\n');
+    // Moving past the closer line (as the inline bench's typist does) is no edit: inline.test.ts
+    // checks that VS Code asked nothing there.
+    await vscode.commands.executeCommand('cursorDown');
+    await vscode.commands.executeCommand('cursorEnd');
+    assert.equal(editor.document.lineAt(editor.selection.active).text, '}', 'the cursor is not on the closer line');
+    await sleep(1500);
   });
 
   it('an excluded file sends nothing (no ghost text)', async () => {
