@@ -136,6 +136,19 @@ describe('ask gate: the text after the cursor already holds the answer', () => {
     assert.equal(g.shouldAsk(at('if (a) {|\n  stop(a);\n}\n')), true);
   });
 
+  test('no request in a block the editor closed over a body already written below', () => {
+    const g = gate();
+    // The end of a signature retyped: VS Code closed the `{`, the body is the next lines.
+    assert.equal(g.shouldAsk(at('  run(): void {|}\n    body();\n  }\n')), false);
+    assert.equal(g.shouldAsk(at('  reserve({|})\n    id: 1,\n  });\n')), false);
+    assert.equal(g.blocked.suffixHolds, 2);
+    // A new block above code at its own indent, or at the end of the file: asked.
+    assert.equal(g.shouldAsk(at('  run(): void {|}\n  other();\n')), true);
+    assert.equal(g.shouldAsk(at('function f() {|}\n')), true);
+    assert.equal(g.shouldAsk(at('  run(): void {|}\n\n  }\n')), true, 'only a closer below');
+    assert.equal(g.shouldAsk(at('  run(): void {|}\n    body();\n', { explicit: true })), true, 'Alt+\\ asks');
+  });
+
   test('a closer alone is not a reason to skip', () => {
     const g = gate();
     g.noteOutcome(at('foo(|\n'), 'answered', ')');

@@ -2,7 +2,7 @@
 // (cache, a stream in flight) and before the debounce. Each rule below skips requests whose answer
 // would not be used; an explicit trigger (Alt+\) is never blocked. Pure: time comes from `now`.
 import { AcceptanceModel, features } from './acceptance';
-import { atEmptyBlock, CLOSERS_ONLY } from './multiline';
+import { atEmptyBlock, bodyBelow, CLOSERS_ONLY } from './multiline';
 import { compact } from './postprocess';
 import type { CompletionInput } from './types';
 
@@ -124,6 +124,8 @@ export class AskGate {
     // cursor, unless invoked: https://github.com/ggml-org/llama.vscode/blob/master/src/completion.ts
     if (!CLOSERS_ONLY.test(lineSuffix)) return 'midline';
     if (leftKnownNames(input.prefix, input.suffix)) return 'typo';
+    // A block the editor closed over a body already written below: the answer would repeat it.
+    if (bodyBelow(input.prefix, input.suffix)) return 'suffixHolds';
 
     const now = this.opts.now();
     const mem = this.touch(place);

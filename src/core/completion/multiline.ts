@@ -83,6 +83,19 @@ export function atEmptyBlock(prefix: string, suffix: string): boolean {
   return indentOf(next) <= Math.max(indentOf(opener), cursorIndent - 1) || /^\s*[)\]}]/.test(next);
 }
 
+/**
+ * `{|}` (the editor closed the brace) over lines indented deeper than the cursor's line: the
+ * block's body is written below already (the end of a signature retyped), so a body suggested here
+ * would repeat those lines, and post-processing cuts the repeat to nothing.
+ */
+export function bodyBelow(prefix: string, suffix: string): boolean {
+  const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
+  const after = suffix.slice(0, 4000).split('\n');
+  if (!/\{\s*$/.test(linePrefix.replace(/\s*\/\/.*$/, '')) || !after[0]!.trim().startsWith('}')) return false;
+  const next = firstCode(after, 1, 1);
+  return next !== undefined && indentOf(next) > indentOf(linePrefix) && !/^\s*[)\]}]/.test(next);
+}
+
 /** Multi-line where it pays; one line mid-line or in a line comment. */
 export function wantsMultiline(prefix: string, suffix: string): boolean {
   const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
