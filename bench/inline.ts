@@ -177,6 +177,13 @@ interface Summary {
   pauseCoverage: number | null;
   pauseToGhostP50Ms: number | null;
   pauseToGhostP95Ms: number | null;
+  /**
+   * Share of pauses that began with ghost text already on screen (a wait of 0), and the p50 of the
+   * others' waits for an answer: pause→ghost p50 sits where these two meet, so it swings between
+   * ~0 and a request's latency from run to run (BENCHMARKS.md, "Why the append p50 misses").
+   */
+  pauseGhostUp: number | null;
+  pauseWaitP50Ms: number | null;
   /** Requests whose true continuation uses a name defined in another file (workspace mode). */
   crossFileRequests?: number;
   /** Of those, the share whose prompt held every such definition. */
@@ -197,6 +204,8 @@ interface Summary {
 }
 
 function summarise(f: PolicyFigures, serverClosed: number, rates: Rates): Summary {
+  // Waits of 0: the pause began with ghost text on screen.
+  const waited = f.pauseToGhostMs.filter((ms) => ms > 0);
   const per100 = (n: number) => (f.keys ? (n / f.keys) * 100 : 0);
   const usd = (b: { prompt: number; cached: number; output: number }) =>
     ((b.prompt - b.cached) * rates.inputPerMTok +
@@ -222,6 +231,8 @@ function summarise(f: PolicyFigures, serverClosed: number, rates: Rates): Summar
     pauseCoverage: f.pauses ? round(f.pausesWithGhost / f.pauses, 3) : null,
     pauseToGhostP50Ms: round(percentile(f.pauseToGhostMs, 50), 0),
     pauseToGhostP95Ms: round(percentile(f.pauseToGhostMs, 95), 0),
+    pauseGhostUp: f.pauses ? round((f.pauseToGhostMs.length - waited.length) / f.pauses, 3) : null,
+    pauseWaitP50Ms: round(percentile(waited, 50), 0),
     ...(f.contextMs.length
       ? {
           contextGatherP50Ms: round(percentile(f.contextMs, 50), 3),
@@ -532,7 +543,8 @@ async function main(): Promise<void> {
     ['billed $/100k', (s) => s.billedUsdPer100Keys.toFixed(6)],
     ['cached', (s) => s.cachedPromptShare],
     ['ghost p50/p95 ms', (s) => `${s.pauseToGhostP50Ms}/${s.pauseToGhostP95Ms}`],
-    ['pauses w/ ghost', (s) => `${s.pauseCoverage}`],
+    ['pauses w/ ghost (up)', (s) => `${s.pauseCoverage} (${s.pauseGhostUp})`],
+    ['wait p50 ms', (s) => s.pauseWaitP50Ms],
     ['acc chars/req', (s) => s.acceptedCharsPerRequest],
     ...(ws
       ? ([
