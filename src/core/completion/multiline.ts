@@ -49,6 +49,11 @@ function firstCode(lines: string[], from: number, step: 1 | -1): string | undefi
   return undefined;
 }
 
+/** `{|}`: the cursor between a `{` that ends its line's code and the `}` the editor closed it with. */
+function inClosedBrace(linePrefix: string, lineSuffix: string): boolean {
+  return /\{\s*$/.test(linePrefix.replace(/\s*\/\/.*$/, '')) && lineSuffix.trim().startsWith('}');
+}
+
 /**
  * True where a whole block is expected: the cursor's line is blank so far and the line above opens
  * a block (or is a signature), and that block has no body yet (the next code line is not indented
@@ -71,8 +76,9 @@ export function atEmptyBlock(prefix: string, suffix: string): boolean {
     const code = linePrefix.replace(/\s*\/\/.*$/, '');
     if (!OPENS_BLOCK.test(code) && !COLON_HEADER.test(code)) return false;
     if (lineSuffix.trim() !== '' && !/^[)\]}]/.test(lineSuffix.trim())) return false;
-    // `{|}` (the editor closed it): the block is empty, whatever the lines below hold.
-    if (/\{\s*$/.test(code) && lineSuffix.trim().startsWith('}')) return true;
+    // `{|}` (the editor closed it): the block is empty, whatever the lines below hold (where they
+    // are its body already, the gate asks nothing: bodyBelow).
+    if (inClosedBrace(linePrefix, lineSuffix)) return true;
     opener = linePrefix;
     cursorIndent = indentOf(linePrefix) + 1;
   }
@@ -90,9 +96,8 @@ export function atEmptyBlock(prefix: string, suffix: string): boolean {
  */
 export function bodyBelow(prefix: string, suffix: string): boolean {
   const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  const after = suffix.slice(0, 4000).split('\n');
-  if (!/\{\s*$/.test(linePrefix.replace(/\s*\/\/.*$/, '')) || !after[0]!.trim().startsWith('}')) return false;
-  const next = firstCode(after, 1, 1);
+  if (!inClosedBrace(linePrefix, suffix.split('\n', 1)[0]!)) return false;
+  const next = firstCode(suffix.slice(0, 4000).split('\n'), 1, 1);
   return next !== undefined && indentOf(next) > indentOf(linePrefix) && !/^\s*[)\]}]/.test(next);
 }
 
